@@ -1,0 +1,21 @@
+//! The shared conformance suite (every HTTP rule of SPEC), run against axum over real HTTP.
+#![allow(clippy::expect_used)] // a test that cannot bind should fail loudly
+
+use std::net::SocketAddr;
+
+use gcp_events_core::EventService;
+
+/// Serves `service` mounted with `gcp_events_axum::router` on 127.0.0.1, next to another route.
+async fn start(service: EventService) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0");
+    let addr = listener.local_addr().expect("local address");
+    let app = axum::Router::new()
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .merge(gcp_events_axum::router(service));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr
+}
+
+gcp_events_core::conformance_suite!(start);

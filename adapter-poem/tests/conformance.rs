@@ -1,0 +1,31 @@
+//! The shared conformance suite (every HTTP rule of SPEC), run against poem over real HTTP.
+#![allow(clippy::expect_used)] // a test that cannot bind should fail loudly
+
+use std::net::SocketAddr;
+
+use gcp_events_core::EventService;
+use poem::listener::{Acceptor, Listener};
+
+#[poem::handler]
+fn health() -> &'static str {
+    "ok"
+}
+
+/// Serves `service` mounted with `gcp_events_poem::endpoint` on 127.0.0.1, next to another route.
+async fn start(service: EventService) -> SocketAddr {
+    let acceptor = poem::listener::TcpListener::bind("127.0.0.1:0")
+        .into_acceptor()
+        .await
+        .expect("bind 127.0.0.1:0");
+    let addr = acceptor.local_addr()[0]
+        .as_socket_addr()
+        .copied()
+        .expect("a TCP address");
+    let app = poem::Route::new()
+        .at("/healthz", poem::get(health))
+        .nest(service.events_path(), gcp_events_poem::endpoint(service.clone()));
+    tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(app));
+    addr
+}
+
+gcp_events_core::conformance_suite!(start);

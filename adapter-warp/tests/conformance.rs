@@ -1,0 +1,21 @@
+//! The shared conformance suite (every HTTP rule of SPEC), run against warp over real HTTP.
+#![allow(clippy::expect_used)] // a test that cannot bind should fail loudly
+
+use std::net::SocketAddr;
+
+use gcp_events_core::EventService;
+use warp::Filter;
+
+/// Serves `service` mounted with `gcp_events_warp::filter` on 127.0.0.1, next to another route.
+async fn start(service: EventService) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0");
+    let addr = listener.local_addr().expect("local address");
+    let health = warp::path("healthz").map(|| "ok");
+    let routes = health.or(gcp_events_warp::filter(service));
+    tokio::spawn(warp::serve(routes).incoming(listener).run());
+    addr
+}
+
+gcp_events_core::conformance_suite!(start);

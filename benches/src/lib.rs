@@ -1,0 +1,1 @@
+//! Benchmarks for gcp-events (criterion files under benches/).

@@ -1,0 +1,77 @@
+//! Running handlers in order, with panics contained (SPEC E5, E7, E8).
+
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use crate::event::Event;
+use crate::handler::{EventHandler, HandlerError};
+
+/// How dispatching one event ended.
+pub(crate) enum Dispatch {
+    /// Every matching handler succeeded.
+    Handled,
+    /// A handler asked to drop the event (acknowledged, not retried).
+    Discarded(String),
+    /// A handler failed or panicked; the rest did not run.
+    Failed(String),
+}
+
+/// Runs `handlers` one after another with the same event; the first failure stops the rest.
+pub(crate) async fn run<'a, I>(handlers: I, event: &Event) -> Dispatch
+where
+    I: IntoIterator<Item = &'a dyn EventHandler>,
+{
+    for handler in handlers {
+        match guarded(handler, event).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) if e.is_discard() => return Dispatch::Discarded(e.to_string()),
+            Ok(Err(e)) => return Dispatch::Failed(render(&e)),
+            Err(panic) => return Dispatch::Failed(panic),
+        }
+    }
+    Dispatch::Handled
+}
+
+/// The error with its chain of causes, for logs.
+fn render(e: &HandlerError) -> String {
+    let mut text = e.to_string();
+    let mut source = e.error().source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Calls one handler; a panic, while creating or while polling its future, becomes `Err(text)`.
+async fn guarded(handler: &dyn EventHandler, event: &Event) -> Result<Result<(), HandlerError>, String> {
+    let future = catch_unwind(AssertUnwindSafe(|| handler.handle(event))).map_err(panic_text)?;
+    CatchUnwind(future).await.map_err(panic_text)
+}
+
+struct CatchUnwind<F>(F);
+
+impl<F: Future + Unpin> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Box<dyn std::any::Any + Send>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = &mut self.0;
+        match catch_unwind(AssertUnwindSafe(|| Pin::new(inner).poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(out)) => Poll::Ready(Ok(out)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}
+
+fn panic_text(panic: Box<dyn std::any::Any + Send>) -> String {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "non-string panic payload".to_owned());
+    format!("handler panicked: {message}")
+}

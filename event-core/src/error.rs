@@ -1,0 +1,132 @@
+//! Why a request was refused: one enum, with the status decided once.
+
+use http::StatusCode;
+
+/// The boxed error type handlers and bodies report.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Why the events endpoint refused a request (SPEC E1–E9).
+///
+/// Each variant knows its HTTP status ([`RequestError::status`]) and the short public text
+/// put in the response body ([`RequestError::public_message`]). The `Display` text may hold
+/// internal detail (parser messages, handler error text): it goes to logs, and to the response's
+/// `detail` field only in debug mode.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    /// No event route matches the path (E1): missing or extra segments, an empty segment, `.`/`..`.
+    #[error("no event route matches this path")]
+    NotFound,
+    /// A method other than POST on an event route (E2).
+    #[error("method {0} is not allowed; use POST")]
+    MethodNotAllowed(http::Method),
+    /// Path plus query longer than the configured bound (E9).
+    #[error("request URI is longer than the limit of {limit} bytes")]
+    UriTooLong {
+        /// The configured bound in bytes.
+        limit: usize,
+    },
+    /// A path segment is not valid UTF-8 once percent-decoded (E1).
+    #[error("a path segment is not valid UTF-8 once percent-decoded")]
+    InvalidPathEncoding,
+    /// The query string is not valid UTF-8 once percent-decoded (E4).
+    #[error("the query string is not valid UTF-8 once percent-decoded")]
+    InvalidQueryEncoding,
+    /// The body is over the limit, declared or while read (E9).
+    #[error("request body exceeds the limit of {limit} bytes")]
+    PayloadTooLarge {
+        /// The configured body limit in bytes.
+        limit: usize,
+    },
+    /// The body could not be read to its end (connection lost, truncated body) (E9).
+    #[error("request body could not be read completely: {0}")]
+    BodyRead(String),
+    /// The body is empty or only white space (E3).
+    #[error("request body is empty; expected a JSON document")]
+    EmptyBody,
+    /// The body is not one valid JSON document (E3), or nests deeper than the bound (E9).
+    #[error("request body is not valid JSON: {0}")]
+    InvalidJson(String),
+    /// No registered handler's filter matches this kind, so nothing could handle it (E8).
+    #[error("no handler is registered for events of kind {kind:?}")]
+    NoHandler {
+        /// The event kind from the path.
+        kind: String,
+    },
+    /// A handler returned an error or panicked (E6, E7).
+    #[error("handler failed for event of kind {kind:?} with reference {reference:?}: {detail}")]
+    HandlerFailed {
+        /// The event kind.
+        kind: String,
+        /// The event reference.
+        reference: String,
+        /// The handler's error text or panic message (logged; returned only in debug mode).
+        detail: String,
+    },
+}
+
+impl RequestError {
+    /// The HTTP status this refusal answers with. `failure_status` is the endpoint's configured
+    /// status for handler failures (E6); every other variant has a fixed status.
+    pub fn status(&self, failure_status: StatusCode) -> StatusCode {
+        match self {
+            Self::NotFound | Self::NoHandler { .. } => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::InvalidPathEncoding
+            | Self::InvalidQueryEncoding
+            | Self::BodyRead(_)
+            | Self::EmptyBody
+            | Self::InvalidJson(_) => StatusCode::BAD_REQUEST,
+            Self::HandlerFailed { .. } => failure_status,
+        }
+    }
+
+    /// The text put in the response's `error` field: short, stable, and free of internals.
+    pub fn public_message(&self) -> String {
+        match self {
+            Self::NotFound => "Not found".to_owned(),
+            Self::MethodNotAllowed(_) => "Method not allowed".to_owned(),
+            Self::UriTooLong { .. } => "Request URI too long".to_owned(),
+            Self::InvalidPathEncoding => "Invalid percent-encoding in path".to_owned(),
+            Self::InvalidQueryEncoding => "Invalid percent-encoding in query string".to_owned(),
+            Self::PayloadTooLarge { .. } => "Request body too large".to_owned(),
+            Self::BodyRead(_) => "Request body could not be read".to_owned(),
+            Self::EmptyBody => "Request body is empty".to_owned(),
+            Self::InvalidJson(_) => "Request body is not valid JSON".to_owned(),
+            Self::NoHandler { kind } => format!("No handler for events of kind {kind}"),
+            Self::HandlerFailed {
+                kind, reference, ..
+            } => format!("Unable to handle event of kind {kind} with reference {reference}"),
+        }
+    }
+
+    /// Internal detail worth showing in debug mode, if any.
+    pub(crate) fn detail(&self) -> Option<String> {
+        match self {
+            Self::BodyRead(d) | Self::InvalidJson(d) => Some(d.clone()),
+            Self::HandlerFailed { detail, .. } => Some(detail.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// A configuration mistake found by [`EventServiceBuilder::build`](crate::EventServiceBuilder::build).
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// The prefix is not a plain path (`/a/b`): it holds a character that would need
+    /// percent-encoding in a URL path (`?`, `#`, `%`, space, non-ASCII…) or a `.`/`..` segment.
+    #[error("invalid prefix {0:?}: use a plain path such as \"/gcp-events\" (no '?', '#', '%', spaces)")]
+    InvalidPrefix(String),
+    /// The failure status would acknowledge failed events (it must be 4xx or 5xx, SPEC E8).
+    #[error("invalid failure status {0}: it must be a 4xx or 5xx status so Pub/Sub redelivers")]
+    InvalidFailureStatus(u16),
+    /// A limit was set to zero.
+    #[error("invalid limit {name}: it must be greater than zero")]
+    ZeroLimit {
+        /// Which limit.
+        name: &'static str,
+    },
+}

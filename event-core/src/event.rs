@@ -1,0 +1,198 @@
+//! The event handlers receive.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+use crate::payload::Payload;
+use crate::pubsub::{DecodeError, DecodedMessage};
+
+/// One received event: what the URL named (kind, reference, parameters), the payload, and
+/// context about the delivery (SPEC C5).
+///
+/// Every matching handler sees the same `Event`. Cloning is cheap (reference-counted).
+///
+/// ```
+/// use gcp_events_core::{Event, Payload};
+///
+/// let event = Event::builder("order-paid", "order-17")
+///     .parameter("tenant", "acme")
+///     .payload(Payload::from_json(r#"{"amount": 12}"#)?)
+///     .build();
+/// assert_eq!(event.kind(), "order-paid");
+/// assert_eq!(event.parameter("tenant"), Some("acme"));
+/// assert_eq!(event.payload().value()["amount"], 12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Event {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    kind: String,
+    reference: String,
+    parameters: BTreeMap<String, String>,
+    payload: Payload,
+    context: EventContext,
+    pubsub: OnceLock<Result<DecodedMessage, DecodeError>>,
+}
+
+impl Event {
+    /// Starts building an event by hand — for testing handlers without a server.
+    pub fn builder(kind: impl Into<String>, reference: impl Into<String>) -> EventBuilder {
+        EventBuilder {
+            kind: kind.into(),
+            reference: reference.into(),
+            parameters: BTreeMap::new(),
+            payload: None,
+            context: EventContext::default(),
+        }
+    }
+
+    /// The event kind: the first path segment after `{prefix}/events/`, percent-decoded.
+    pub fn kind(&self) -> &str {
+        &self.inner.kind
+    }
+
+    /// The event reference: the second path segment, percent-decoded.
+    pub fn reference(&self) -> &str {
+        &self.inner.reference
+    }
+
+    /// The query parameters, form-urlencoded-decoded; a repeated key keeps its last value (E4).
+    pub fn parameters(&self) -> &BTreeMap<String, String> {
+        &self.inner.parameters
+    }
+
+    /// One query parameter.
+    pub fn parameter(&self, key: &str) -> Option<&str> {
+        self.inner.parameters.get(key).map(String::as_str)
+    }
+
+    /// The body, exactly as sent (E3).
+    pub fn payload(&self) -> &Payload {
+        &self.inner.payload
+    }
+
+    /// What the library knows about how the event was delivered.
+    pub fn context(&self) -> &EventContext {
+        &self.inner.context
+    }
+
+    /// The payload decoded as a Pub/Sub push envelope (SPEC P2), decoded on first call and cached.
+    ///
+    /// This is the one accessor for the Pub/Sub message whatever the delivery format; an event
+    /// whose payload is not a push envelope gives the decoder's error (whose text starts with
+    /// `Failed to decode Pub/Sub message`).
+    ///
+    /// ```
+    /// use gcp_events_core::{pubsub::PushEnvelope, Event, Payload};
+    ///
+    /// let envelope = PushEnvelope::builder("projects/p/subscriptions/s")
+    ///     .json(&serde_json::json!({"x": 1}))?
+    ///     .message_id("42")
+    ///     .build();
+    /// let event = Event::builder("k", "r")
+    ///     .payload(Payload::from_json(envelope.to_bytes())?)
+    ///     .build();
+    /// let message = event.pubsub()?;
+    /// assert_eq!(message.message_id.as_deref(), Some("42"));
+    /// assert_eq!(message.data_as::<serde_json::Value>()?, serde_json::json!({"x": 1}));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn pubsub(&self) -> Result<&DecodedMessage, DecodeError> {
+        self.inner
+            .pubsub
+            .get_or_init(|| DecodedMessage::from_slice(self.inner.payload.bytes()))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The decoded Pub/Sub message if it was already decoded (by a handler or for logging).
+    pub(crate) fn pubsub_if_decoded(&self) -> Option<&DecodedMessage> {
+        self.inner.pubsub.get().and_then(|r| r.as_ref().ok())
+    }
+}
+
+impl std::fmt::Debug for Event {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Parameters may carry secrets (SPEC A5): show their names only.
+        f.debug_struct("Event")
+            .field("kind", &self.inner.kind)
+            .field("reference", &self.inner.reference)
+            .field("parameters", &self.inner.parameters.keys().collect::<Vec<_>>())
+            .field("payload", &self.inner.payload)
+            .field("context", &self.inner.context)
+            .finish()
+    }
+}
+
+/// Builds an [`Event`] by hand (see [`Event::builder`]).
+#[derive(Debug)]
+pub struct EventBuilder {
+    kind: String,
+    reference: String,
+    parameters: BTreeMap<String, String>,
+    payload: Option<Payload>,
+    context: EventContext,
+}
+
+impl EventBuilder {
+    /// Adds one parameter (a repeated key keeps the last value).
+    pub fn parameter(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.parameters.insert(key.into(), value.into());
+        self
+    }
+
+    /// Replaces all parameters.
+    pub fn parameters(mut self, parameters: BTreeMap<String, String>) -> Self {
+        self.parameters = parameters;
+        self
+    }
+
+    /// Sets the payload (default: JSON `null`).
+    pub fn payload(mut self, payload: Payload) -> Self {
+        self.payload = Some(payload);
+        self
+    }
+
+    /// Sets the delivery context.
+    pub fn context(mut self, context: EventContext) -> Self {
+        self.context = context;
+        self
+    }
+
+    /// Finishes the event.
+    pub fn build(self) -> Event {
+        Event {
+            inner: Arc::new(Inner {
+                kind: self.kind,
+                reference: self.reference,
+                parameters: self.parameters,
+                payload: self
+                    .payload
+                    .unwrap_or_else(|| Payload::from_value(serde_json::Value::Null)),
+                context: self.context,
+                pubsub: OnceLock::new(),
+            }),
+        }
+    }
+}
+
+/// How an event was delivered: filled in by the pipeline, grown by later features
+/// (CloudEvent attributes, verified caller) without breaking handlers.
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventContext {
+    /// The request's trace header (`traceparent`, else `X-Cloud-Trace-Context`), to correlate
+    /// a handler's logs with Cloud Run's request log.
+    pub trace: Option<String>,
+}
+
+impl EventContext {
+    /// A context with a trace header value.
+    pub fn with_trace(mut self, trace: impl Into<String>) -> Self {
+        self.trace = Some(trace.into());
+        self
+    }
+}

@@ -1,0 +1,185 @@
+//! What users implement: [`EventHandler`], or a closure through [`handler_fn`].
+
+use std::future::Future;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::error::BoxError;
+use crate::event::Event;
+
+/// What a handler returns: `Ok(())` when the event was handled.
+pub type HandlerResult = Result<(), HandlerError>;
+
+/// Receives events. Implement it for your own type, or wrap a closure with [`handler_fn`].
+///
+/// The trait is object-safe (handlers are stored as `Arc<dyn EventHandler>`). Every handler whose
+/// filter matches runs in registration order with the same [`Event`]; the first error stops the
+/// rest (SPEC E5). A panic is caught and treated as an error (E7).
+///
+/// ```
+/// use gcp_events_core::{async_trait, Event, EventHandler, HandlerResult};
+///
+/// struct Billing;
+///
+/// #[async_trait]
+/// impl EventHandler for Billing {
+///     async fn handle(&self, event: &Event) -> HandlerResult {
+///         #[derive(serde::Deserialize)]
+///         struct Paid { amount: u64 }
+///         let paid: Paid = event.payload().deserialize()?; // any error converts with `?`
+///         println!("{} paid {}", event.reference(), paid.amount);
+///         Ok(())
+///     }
+/// }
+/// ```
+#[async_trait]
+pub trait EventHandler: Send + Sync + 'static {
+    /// Handles one event. Return an error to have the delivery answered with the endpoint's
+    /// failure status (so Pub/Sub redelivers it), or [`HandlerError::discard`] to acknowledge
+    /// an event that can never be processed.
+    async fn handle(&self, event: &Event) -> HandlerResult;
+}
+
+#[async_trait]
+impl<H: EventHandler + ?Sized> EventHandler for Arc<H> {
+    async fn handle(&self, event: &Event) -> HandlerResult {
+        (**self).handle(event).await
+    }
+}
+
+#[async_trait]
+impl<H: EventHandler + ?Sized> EventHandler for Box<H> {
+    async fn handle(&self, event: &Event) -> HandlerResult {
+        (**self).handle(event).await
+    }
+}
+
+/// Makes a handler from an async closure that takes the event by value (a cheap clone).
+///
+/// ```
+/// use gcp_events_core::{handler_fn, EventService};
+///
+/// let service = EventService::builder()
+///     .handler(handler_fn(|event| async move {
+///         println!("{} {}", event.kind(), event.reference());
+///         Ok(())
+///     }))
+///     .build()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn handler_fn<F, Fut>(f: F) -> HandlerFn<F>
+where
+    F: Fn(Event) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = HandlerResult> + Send + 'static,
+{
+    HandlerFn(f)
+}
+
+/// A closure turned into an [`EventHandler`] by [`handler_fn`].
+#[derive(Clone)]
+pub struct HandlerFn<F>(F);
+
+impl<F> std::fmt::Debug for HandlerFn<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HandlerFn")
+    }
+}
+
+#[async_trait]
+impl<F, Fut> EventHandler for HandlerFn<F>
+where
+    F: Fn(Event) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = HandlerResult> + Send + 'static,
+{
+    async fn handle(&self, event: &Event) -> HandlerResult {
+        (self.0)(event.clone()).await
+    }
+}
+
+/// A handler's failure, and what to do about it (SPEC E6, E8).
+///
+/// Any error type converts into it with `?` (it is the "retry" kind: the delivery is answered
+/// with the endpoint's failure status so Pub/Sub redelivers). [`HandlerError::discard`] says the
+/// event can never be processed: it is acknowledged (answered `200`) and logged at warn level,
+/// so a poison message does not loop forever.
+///
+/// Like `anyhow::Error`, it deliberately does not implement `std::error::Error`, which is what
+/// lets every error type convert into it.
+pub struct HandlerError {
+    source: BoxError,
+    discard: bool,
+}
+
+impl HandlerError {
+    /// A failure to retry: the event is answered with the failure status and redelivered.
+    pub fn new(error: impl Into<BoxError>) -> Self {
+        Self {
+            source: error.into(),
+            discard: false,
+        }
+    }
+
+    /// A poison event to drop: acknowledged with `200` (so it is not redelivered), logged at warn
+    /// with `reason`, and the remaining handlers do not run.
+    pub fn discard(reason: impl Into<BoxError>) -> Self {
+        Self {
+            source: reason.into(),
+            discard: true,
+        }
+    }
+
+    /// Whether this asks to discard the event rather than retry it.
+    pub fn is_discard(&self) -> bool {
+        self.discard
+    }
+
+    /// The underlying error.
+    pub fn error(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.source
+    }
+}
+
+impl<E: Into<BoxError>> From<E> for HandlerError {
+    fn from(error: E) -> Self {
+        Self::new(error)
+    }
+}
+
+impl std::fmt::Display for HandlerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.source, f)
+    }
+}
+
+impl std::fmt::Debug for HandlerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HandlerError")
+            .field("error", &self.source)
+            .field("discard", &self.discard)
+            .finish()
+    }
+}
+
+/// Which event kinds a handler receives.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KindFilter {
+    /// Every kind.
+    Any,
+    /// Exactly this kind.
+    Kind(String),
+    /// Every kind that starts with this prefix.
+    Prefix(String),
+}
+
+impl KindFilter {
+    /// Whether `kind` passes the filter.
+    pub fn matches(&self, kind: &str) -> bool {
+        match self {
+            Self::Any => true,
+            Self::Kind(k) => k == kind,
+            Self::Prefix(p) => kind.starts_with(p.as_str()),
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! The event payload: a JSON document validated once, kept exactly as sent.
+
+use std::sync::OnceLock;
+
+use bytes::Bytes;
+use serde::de::{DeserializeOwned, IgnoredAny};
+
+/// Why bytes are not an acceptable payload.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PayloadError {
+    /// Nothing but white space.
+    #[error("the payload is empty")]
+    Empty,
+    /// Not one valid JSON document, or nested deeper than [`MAX_DEPTH`] levels.
+    #[error("the payload is not valid JSON: {0}")]
+    InvalidJson(String),
+}
+
+/// The JSON body of an event, exactly as sent (SPEC E3).
+///
+/// The bytes are checked once, when the payload is made: they are UTF-8 and one JSON document
+/// of any type (object, array, string, number, bool, null), with no `NaN`/`Infinity`, nesting at
+/// most [`MAX_DEPTH`] levels deep. After that a handler reads them in whichever way suits it:
+///
+/// - [`raw`](Self::raw): the text as sent — no number loses digits (`1e23`,
+///   `123456789012345678901234567890` stay as written);
+/// - [`value`](Self::value): a [`serde_json::Value`], parsed on first use and cached;
+/// - [`deserialize`](Self::deserialize): straight into the handler's own type, with no
+///   intermediate `Value`.
+///
+/// Cloning is cheap (the bytes are reference-counted).
+///
+/// ```
+/// use gcp_events_core::Payload;
+///
+/// let payload = Payload::from_json(r#"{"n": 123456789012345678901234567890}"#)?;
+/// assert_eq!(payload.raw(), r#"{"n": 123456789012345678901234567890}"#);
+/// assert!(payload.value()["n"].is_number());
+///
+/// #[derive(serde::Deserialize)]
+/// struct Order { n: f64 }
+/// let order: Order = payload.deserialize()?;
+/// assert!(order.n > 1e29);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Payload {
+    raw: Bytes,
+    value: OnceLock<serde_json::Value>,
+}
+
+impl Payload {
+    /// Checks that `bytes` are one JSON document and keeps them as they are.
+    pub fn from_json(bytes: impl Into<Bytes>) -> Result<Self, PayloadError> {
+        let raw = bytes.into();
+        validate(&raw)?;
+        Ok(Self {
+            raw,
+            value: OnceLock::new(),
+        })
+    }
+
+    /// Makes a payload from a value (serialized compactly).
+    pub fn from_value(value: serde_json::Value) -> Self {
+        let raw = Bytes::from(value.to_string());
+        let cell = OnceLock::new();
+        let _ = cell.set(value);
+        Self { raw, value: cell }
+    }
+
+    /// The JSON text exactly as sent.
+    pub fn raw(&self) -> &str {
+        // `from_json` checked the bytes are UTF-8; `from_value` made them from a String.
+        std::str::from_utf8(&self.raw).unwrap_or_default()
+    }
+
+    /// The JSON text as shared bytes (cheap to clone).
+    pub fn bytes(&self) -> &Bytes {
+        &self.raw
+    }
+
+    /// The payload as a [`serde_json::Value`], parsed on first call and cached.
+    ///
+    /// Numbers beyond `f64`/`i64`/`u64` lose precision here, as in any `Value`; read
+    /// [`raw`](Self::raw) when every digit matters.
+    pub fn value(&self) -> &serde_json::Value {
+        self.value.get_or_init(|| {
+            // Cannot fail: the same parser with the same limits accepted these bytes.
+            serde_json::from_slice(&self.raw).unwrap_or(serde_json::Value::Null)
+        })
+    }
+
+    /// Deserializes the payload into `T`, straight from the raw text.
+    pub fn deserialize<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        match self.value.get() {
+            Some(value) => T::deserialize(value),
+            None => serde_json::from_slice(&self.raw),
+        }
+    }
+}
+
+impl std::fmt::Debug for Payload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Payload")
+            .field("len", &self.raw.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for Payload {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw
+    }
+}
+
+/// One pass over the bytes: UTF-8 and a single JSON document, nothing built.
+fn validate(raw: &[u8]) -> Result<(), PayloadError> {
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Err(PayloadError::Empty);
+    }
+    let text = std::str::from_utf8(raw)
+        .map_err(|e| PayloadError::InvalidJson(format!("not UTF-8: {e}")))?;
+    serde_json::from_str::<IgnoredAny>(text).map_err(|e| PayloadError::InvalidJson(e.to_string()))?;
+    // serde_json skips ignored values without a depth limit, so bound the nesting here: a
+    // payload deeper than a `Value` can be parsed into would fail later, in a handler.
+    if depth_exceeds(raw, MAX_DEPTH) {
+        return Err(PayloadError::InvalidJson(format!(
+            "nested more than {MAX_DEPTH} levels deep"
+        )));
+    }
+    Ok(())
+}
+
+/// The deepest nesting of arrays and objects accepted in a payload (SPEC E9). It stays below
+/// serde_json's own recursion limit (128), so every accepted payload also parses into a `Value`.
+pub const MAX_DEPTH: usize = 100;
+
+/// Whether valid JSON `raw` nests arrays/objects more than `max` deep (brackets inside strings
+/// do not count).
+fn depth_exceeds(raw: &[u8], max: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in raw {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_every_json_type() {
+        for ok in ["{}", "[]", "\"s\"", "1", "-1.5e300", "true", "null", " {\"a\":[1]} "] {
+            assert!(Payload::from_json(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn rejects_non_json() {
+        for bad in ["NaN", "Infinity", "{", "{} {}", "'a'", "\u{feff}{}", "[1,]"] {
+            assert!(
+                matches!(Payload::from_json(bad), Err(PayloadError::InvalidJson(_))),
+                "{bad}"
+            );
+        }
+        assert_eq!(Payload::from_json("  \n"), Err(PayloadError::Empty));
+        assert!(Payload::from_json(&b"\"\xff\""[..]).is_err());
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert!(Payload::from_json(deep).is_err());
+        let at_limit = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+        let payload = Payload::from_json(at_limit).unwrap();
+        assert!(payload.value().is_array(), "a payload accepted must parse into a Value");
+        let over = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
+        assert!(Payload::from_json(over).is_err());
+        let strings = format!("[\"{}\\\"[{{\"]", "[".repeat(500));
+        assert!(Payload::from_json(strings).is_ok(), "brackets in strings do not nest");
+    }
+}

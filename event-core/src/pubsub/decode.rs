@@ -1,0 +1,261 @@
+//! Decoding push bodies (SPEC P2).
+//!
+//! Both entry points first gather the members they know into [`RawEnvelope`], which records
+//! each member as found (borrowed strings, or the JSON type when it is not a string) without
+//! judging it, then [`RawEnvelope::finish`] validates. From bytes the gathering is a streaming
+//! serde pass (in `stream.rs`) that borrows strings from the body and builds no
+//! `serde_json::Value`; from a `Value` it reads the members in place. Sharing the validation
+//! makes both paths accept and reject exactly the same inputs, with the same errors. On a
+//! repeated member the last one counts in both paths, as in a parsed `serde_json::Value`.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::error::DecodeError;
+use super::wire::{self, JsonKind};
+use super::DecodedMessage;
+
+/// One member as found in the body.
+#[derive(Debug, Default)]
+pub(crate) enum Field<'a> {
+    /// Not present.
+    #[default]
+    Absent,
+    Str(Cow<'a, str>),
+    Num(serde_json::Number),
+    /// `null` or another type, recorded by its kind only.
+    Other(JsonKind),
+}
+
+impl<'a> Field<'a> {
+    fn from_value(value: &'a Value) -> Self {
+        match value {
+            Value::String(s) => Field::Str(Cow::Borrowed(s)),
+            Value::Number(n) => Field::Num(n.clone()),
+            other => Field::Other(JsonKind::of(other)),
+        }
+    }
+
+    /// Absent and `null` both mean "not set" (proto3 JSON).
+    fn is_set(&self) -> bool {
+        !matches!(self, Field::Absent | Field::Other(JsonKind::Null))
+    }
+
+    fn kind(&self) -> JsonKind {
+        match self {
+            Field::Absent | Field::Other(JsonKind::Null) => JsonKind::Null,
+            Field::Str(_) => JsonKind::String,
+            Field::Num(_) => JsonKind::Number,
+            Field::Other(kind) => *kind,
+        }
+    }
+
+    /// The string, `None` when not set, or a [`DecodeError::WrongType`].
+    fn into_str(self, field: &'static str) -> Result<Option<Cow<'a, str>>, DecodeError> {
+        match self {
+            Field::Str(s) => Ok(Some(s)),
+            f if !f.is_set() => Ok(None),
+            f => Err(wrong_type(field, "a string", f.kind())),
+        }
+    }
+}
+
+fn wrong_type(field: &'static str, expected: &'static str, found: JsonKind) -> DecodeError {
+    DecodeError::WrongType {
+        field,
+        expected,
+        found: found.describe(),
+    }
+}
+
+/// Picks the camelCase member when it is set, else the snake_case one, with its name.
+fn prefer_camel<'a>(
+    camel: (&'static str, Field<'a>),
+    snake: (&'static str, Field<'a>),
+) -> (&'static str, Field<'a>) {
+    if camel.1.is_set() {
+        camel
+    } else {
+        snake
+    }
+}
+
+/// The `message` member as found.
+#[derive(Debug, Default)]
+pub(crate) struct RawMessage<'a> {
+    pub(crate) data: Field<'a>,
+    /// `None`: absent or `null`; `Err`: another non-object type.
+    pub(crate) attributes: Option<Result<BTreeMap<String, Field<'a>>, JsonKind>>,
+    pub(crate) message_id: Field<'a>,
+    pub(crate) message_id_snake: Field<'a>,
+    pub(crate) publish_time: Field<'a>,
+    pub(crate) publish_time_snake: Field<'a>,
+    pub(crate) ordering_key: Field<'a>,
+    pub(crate) ordering_key_snake: Field<'a>,
+}
+
+/// The body as found.
+#[derive(Debug, Default)]
+pub(crate) struct RawEnvelope<'a> {
+    /// `None`: absent; `Err`: not an object (including `null`).
+    pub(crate) message: Option<Result<RawMessage<'a>, JsonKind>>,
+    pub(crate) subscription: Field<'a>,
+    pub(crate) delivery_attempt: Field<'a>,
+    pub(crate) delivery_attempt_snake: Field<'a>,
+}
+
+impl<'a> RawEnvelope<'a> {
+    /// Gathers the members of an already parsed body; fails only when it is not an object.
+    pub(crate) fn from_value(body: &'a Value) -> Result<Self, DecodeError> {
+        let Value::Object(top) = body else {
+            return Err(DecodeError::NotAnObject {
+                found: JsonKind::of(body).describe(),
+            });
+        };
+        let mut raw = RawEnvelope::default();
+        for (key, value) in top {
+            match key.as_str() {
+                "message" => raw.message = Some(raw_message_from_value(value)),
+                "subscription" => raw.subscription = Field::from_value(value),
+                "deliveryAttempt" => raw.delivery_attempt = Field::from_value(value),
+                "delivery_attempt" => raw.delivery_attempt_snake = Field::from_value(value),
+                _ => {}
+            }
+        }
+        Ok(raw)
+    }
+
+    /// Validates the gathered members and decodes them.
+    pub(crate) fn finish(self) -> Result<DecodedMessage, DecodeError> {
+        let message = match self.message {
+            None => return Err(DecodeError::MissingMessage),
+            Some(Err(kind)) => return Err(wrong_type("message", "an object", kind)),
+            Some(Ok(m)) => m,
+        };
+        let subscription = match self.subscription {
+            Field::Absent => return Err(DecodeError::MissingSubscription),
+            Field::Str(s) => s.into_owned(),
+            f => return Err(wrong_type("subscription", "a string", f.kind())),
+        };
+
+        let data = match message.data.into_str("message.data")? {
+            Some(text) => wire::decode_base64(&text)
+                .map_err(|reason| DecodeError::InvalidBase64 { reason })?,
+            None => Vec::new(),
+        };
+
+        let attributes = match message.attributes {
+            None => BTreeMap::new(),
+            Some(Err(kind)) => return Err(wrong_type("message.attributes", "an object", kind)),
+            Some(Ok(map)) => {
+                let mut out = BTreeMap::new();
+                for (key, value) in map {
+                    match value {
+                        Field::Str(s) => {
+                            out.insert(key, s.into_owned());
+                        }
+                        other => {
+                            return Err(DecodeError::AttributeNotString {
+                                key,
+                                found: other.kind().describe(),
+                            })
+                        }
+                    }
+                }
+                out
+            }
+        };
+
+        let (field, id) = prefer_camel(
+            ("message.messageId", message.message_id),
+            ("message.message_id", message.message_id_snake),
+        );
+        let message_id = id.into_str(field)?.map(Cow::into_owned);
+
+        let (field, time) = prefer_camel(
+            ("message.publishTime", message.publish_time),
+            ("message.publish_time", message.publish_time_snake),
+        );
+        let publish_time = match time.into_str(field)? {
+            None => None,
+            Some(text) => Some(wire::parse_timestamp(&text).map_err(|reason| {
+                DecodeError::InvalidPublishTime {
+                    field,
+                    value: text.into_owned(),
+                    reason,
+                }
+            })?),
+        };
+
+        let (field, key) = prefer_camel(
+            ("message.orderingKey", message.ordering_key),
+            ("message.ordering_key", message.ordering_key_snake),
+        );
+        let ordering_key = key
+            .into_str(field)?
+            .filter(|k| !k.is_empty())
+            .map(Cow::into_owned);
+
+        let (field, attempt) = prefer_camel(
+            ("deliveryAttempt", self.delivery_attempt),
+            ("delivery_attempt", self.delivery_attempt_snake),
+        );
+        let delivery_attempt = match attempt {
+            Field::Num(n) => match n.as_u64().and_then(|n| u32::try_from(n).ok()) {
+                Some(n) => Some(n),
+                None => {
+                    return Err(DecodeError::InvalidDeliveryAttempt {
+                        field,
+                        value: n.to_string(),
+                    })
+                }
+            },
+            f if !f.is_set() => None,
+            f => return Err(wrong_type(field, "an integer", f.kind())),
+        };
+
+        Ok(DecodedMessage {
+            data: data.into(),
+            attributes,
+            message_id,
+            ordering_key,
+            publish_time,
+            subscription,
+            delivery_attempt,
+        })
+    }
+}
+
+fn raw_message_from_value(value: &Value) -> Result<RawMessage<'_>, JsonKind> {
+    let Value::Object(members) = value else {
+        return Err(JsonKind::of(value));
+    };
+    let mut raw = RawMessage::default();
+    for (key, value) in members {
+        let slot = match key.as_str() {
+            "data" => &mut raw.data,
+            "attributes" => {
+                raw.attributes = match value {
+                    Value::Null => None,
+                    Value::Object(map) => Some(Ok(map
+                        .iter()
+                        .map(|(k, v)| (k.clone(), Field::from_value(v)))
+                        .collect())),
+                    other => Some(Err(JsonKind::of(other))),
+                };
+                continue;
+            }
+            "messageId" => &mut raw.message_id,
+            "message_id" => &mut raw.message_id_snake,
+            "publishTime" => &mut raw.publish_time,
+            "publish_time" => &mut raw.publish_time_snake,
+            "orderingKey" => &mut raw.ordering_key,
+            "ordering_key" => &mut raw.ordering_key_snake,
+            _ => continue,
+        };
+        *slot = Field::from_value(value);
+    }
+    Ok(raw)
+}

@@ -1,0 +1,61 @@
+//! The only place responses are built. Building cannot fail: no builder, no `unwrap`.
+
+use bytes::Bytes;
+use http::header::{HeaderValue, ALLOW, CONNECTION, CONTENT_TYPE};
+use http::{Response, StatusCode};
+
+use crate::error::RequestError;
+
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+
+fn json(status: StatusCode, body: Bytes) -> Response<Bytes> {
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    response.headers_mut().insert(CONTENT_TYPE, JSON);
+    response
+}
+
+/// `201 {}`: every matching handler succeeded (E5).
+pub(crate) fn handled() -> Response<Bytes> {
+    json(StatusCode::CREATED, Bytes::from_static(b"{}"))
+}
+
+/// `200 {}`: acknowledged without handling — a handler asked to discard the event (E8).
+pub(crate) fn discarded() -> Response<Bytes> {
+    json(StatusCode::OK, Bytes::from_static(b"{}"))
+}
+
+#[derive(serde::Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a str>,
+}
+
+/// `{"error": public message}` (plus `detail` in debug mode) with the error's status.
+pub(crate) fn error(err: &RequestError, failure_status: StatusCode, debug: bool) -> Response<Bytes> {
+    let message = err.public_message();
+    let detail = if debug { err.detail() } else { None };
+    let body = serde_json::to_vec(&ErrorBody {
+        error: &message,
+        detail: detail.as_deref(),
+    })
+    // Serializing two strings cannot fail; keep a valid body if it ever did.
+    .unwrap_or_else(|_| b"{\"error\":\"Error\"}".to_vec());
+    let mut response = json(err.status(failure_status), Bytes::from(body));
+    match err {
+        RequestError::MethodNotAllowed(_) => {
+            response
+                .headers_mut()
+                .insert(ALLOW, HeaderValue::from_static("POST"));
+        }
+        // The body was not read: tell the client not to reuse the connection.
+        RequestError::PayloadTooLarge { .. } => {
+            response
+                .headers_mut()
+                .insert(CONNECTION, HeaderValue::from_static("close"));
+        }
+        _ => {}
+    }
+    response
+}

@@ -1,0 +1,141 @@
+//! Path and query parsing for `{prefix}/events/{kind}/{reference}` (SPEC E1, E4).
+//!
+//! The core decodes the raw request target itself, so every framework gives the same answer
+//! (they disagree on empty segments, dot segments and invalid UTF-8 escapes).
+
+use std::collections::BTreeMap;
+
+use percent_encoding::percent_decode;
+
+use crate::error::RequestError;
+
+/// Where the event routes live under a prefix: `"{prefix}/events"`.
+pub(crate) fn events_root(prefix: &str) -> String {
+    format!("{prefix}/events")
+}
+
+/// Whether `path` is at or under `root` (so the endpoint answers for it, even if only 404/405).
+pub(crate) fn owns_path(root: &str, path: &str) -> bool {
+    match path.strip_prefix(root) {
+        Some(rest) => rest.is_empty() || rest.starts_with('/'),
+        None => false,
+    }
+}
+
+/// Splits and decodes the kind and reference from a raw path under `root`.
+pub(crate) fn match_path(root: &str, path: &str) -> Result<(String, String), RequestError> {
+    let rest = path
+        .strip_prefix(root)
+        .and_then(|r| r.strip_prefix('/'))
+        .ok_or(RequestError::NotFound)?;
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    let (kind, reference) = rest.split_once('/').ok_or(RequestError::NotFound)?;
+    if kind.is_empty() || reference.is_empty() || reference.contains('/') {
+        return Err(RequestError::NotFound);
+    }
+    Ok((decode_segment(kind)?, decode_segment(reference)?))
+}
+
+fn decode_segment(raw: &str) -> Result<String, RequestError> {
+    let decoded = percent_decode(raw.as_bytes())
+        .decode_utf8()
+        .map_err(|_| RequestError::InvalidPathEncoding)?
+        .into_owned();
+    if decoded == "." || decoded == ".." {
+        return Err(RequestError::NotFound);
+    }
+    Ok(decoded)
+}
+
+/// Parses a query string as `application/x-www-form-urlencoded`: `+` is a space, escapes are
+/// UTF-8 (invalid → error, never replacement characters), a repeated key keeps its last value.
+pub(crate) fn parse_query(query: &str) -> Result<BTreeMap<String, String>, RequestError> {
+    let mut out = BTreeMap::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        out.insert(decode_form(key)?, decode_form(value)?);
+    }
+    Ok(out)
+}
+
+fn decode_form(raw: &str) -> Result<String, RequestError> {
+    let bytes = raw.as_bytes();
+    let decoded: Vec<u8> = if bytes.contains(&b'+') {
+        let spaced: Vec<u8> = bytes
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        percent_decode(&spaced).collect()
+    } else {
+        percent_decode(bytes).collect()
+    };
+    String::from_utf8(decoded).map_err(|_| RequestError::InvalidQueryEncoding)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROOT: &str = "/gcp-events/events";
+
+    fn ok(path: &str) -> (String, String) {
+        match match_path(ROOT, path) {
+            Ok(kr) => kr,
+            Err(e) => panic!("{path}: {e}"),
+        }
+    }
+
+    #[test]
+    fn matches_with_and_without_trailing_slash() {
+        assert_eq!(ok("/gcp-events/events/k/r"), ("k".into(), "r".into()));
+        assert_eq!(ok("/gcp-events/events/k/r/"), ("k".into(), "r".into()));
+        assert_eq!(ok("/gcp-events/events/a%2Fb/%C3%A9"), ("a/b".into(), "é".into()));
+    }
+
+    #[test]
+    fn refuses_bad_shapes() {
+        for p in [
+            "/gcp-events/events",
+            "/gcp-events/events/",
+            "/gcp-events/events/k",
+            "/gcp-events/events/k/",
+            "/gcp-events/events//r",
+            "/gcp-events/events/k//",
+            "/gcp-events/events/k/r/x",
+            "/gcp-events/events/k/r//",
+            "/gcp-events/events/../r",
+            "/gcp-events/events/k/%2e%2E",
+            "/gcp-events/events/%2E/r",
+            "/other/events/k/r",
+        ] {
+            assert!(matches!(match_path(ROOT, p), Err(RequestError::NotFound)), "{p}");
+        }
+        assert!(matches!(
+            match_path(ROOT, "/gcp-events/events/%FF/r"),
+            Err(RequestError::InvalidPathEncoding)
+        ));
+        assert!(matches!(
+            match_path(ROOT, "/gcp-events/events/k/%C0%AF"),
+            Err(RequestError::InvalidPathEncoding)
+        ));
+    }
+
+    #[test]
+    fn owns_only_its_subtree() {
+        assert!(owns_path(ROOT, "/gcp-events/events"));
+        assert!(owns_path(ROOT, "/gcp-events/events/x"));
+        assert!(!owns_path(ROOT, "/gcp-events/eventsx"));
+        assert!(!owns_path(ROOT, "/gcp-events"));
+    }
+
+    #[test]
+    fn query_is_form_urlencoded() {
+        let q = parse_query("a=1&b=x+y&c=%26%3D%2B&a=2&empty&d=%C3%A9").unwrap_or_default();
+        assert_eq!(q["a"], "2");
+        assert_eq!(q["b"], "x y");
+        assert_eq!(q["c"], "&=+");
+        assert_eq!(q["empty"], "");
+        assert_eq!(q["d"], "é");
+        assert!(parse_query("a=%FF").is_err());
+    }
+}

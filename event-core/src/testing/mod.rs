@@ -1,0 +1,194 @@
+//! Test support for adapters and applications (feature `test-util`): recording handlers,
+//! a raw HTTP client, and the shared HTTP conformance suite.
+//!
+//! An adapter crate runs the whole suite against its framework with one macro call. Give it
+//! an async function that serves an [`EventService`] on `127.0.0.1:0` and returns the address:
+//!
+//! ```ignore
+//! async fn start(service: gcp_events_core::EventService) -> std::net::SocketAddr {
+//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+//!     let addr = listener.local_addr().unwrap();
+//!     tokio::spawn(async move { axum::serve(listener, gcp_events_axum::router(service)).await });
+//!     addr
+//! }
+//! gcp_events_core::conformance_suite!(start);
+//! ```
+//!
+//! This expands into one `#[tokio::test]` per case, each named after the SPEC rule it checks
+//! (`e1_trailing_slash`, `e9_chunked_body_over_limit_is_413`, …), so a failure names the rule.
+//! The adapter's dev-dependencies need `tokio` with the `macros` and `rt-multi-thread` features.
+//!
+//! | SPEC rule | cases |
+//! |---|---|
+//! | E1 route | `e1_dispatches_kind_reference_payload_parameters`, `e1_trailing_slash`, `e1_percent_encoded_and_unicode_segments`, `e1_missing_reference_is_404`, `e1_extra_segment_is_404`, `e1_empty_segment_is_404`, `e1_dot_segments_are_404`, `e1_invalid_utf8_in_path_is_400`, `e1_other_paths_are_left_to_the_app`, `e1_custom_and_root_prefix` |
+//! | E2 method | `e2_other_methods_are_405_with_allow` |
+//! | E3 body | `e3_every_json_type_is_accepted`, `e3_numbers_keep_every_digit`, `e3_empty_body_is_400`, `e3_invalid_json_is_400`, `e3_content_type_is_not_required`, `e3_typed_access_to_the_payload` |
+//! | E4 parameters | `e4_parameters_are_form_urlencoded`, `e4_invalid_utf8_in_query_is_400` |
+//! | E5 dispatch | `e5_handlers_run_in_order_by_filter`, `e5_no_matching_handler_is_404`, `e5_concurrent_requests_each_dispatched_once`, `e5_pubsub_push_is_decoded_for_handlers` |
+//! | E6 failure | `e6_handler_error_is_generic_400`, `e6_error_body_escapes_kind_and_reference`, `e6_debug_mode_adds_detail`, `e6_failure_status_is_configurable`, `e6_first_error_stops_the_rest` |
+//! | E7 panics | `e7_panicking_handler_fails_and_server_keeps_serving` |
+//! | E8 ack discipline | `e8_discard_is_acknowledged_and_stops_the_rest` (and every failure case: never 2xx) |
+//! | E9 limits | `e9_declared_length_over_limit_is_413_at_once`, `e9_expect_continue_over_limit_is_413_without_100`, `e9_chunked_body_over_limit_is_413`, `e9_body_at_the_limit_is_accepted`, `e9_truncated_body_is_never_dispatched`, `e9_long_uri_is_414`, `e9_deep_nesting_is_400` |
+//! | U2 URLs | `u2_event_urls_round_trip_through_the_server` |
+//! | E10 one behaviour | every case asserts the exact status, headers and body, and runs per adapter |
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+pub mod cases;
+pub mod client;
+
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+
+use crate::{Event, EventHandler, HandlerError, HandlerResult};
+
+/// A handler that records every event it receives (and optionally tags them with its name).
+#[derive(Clone, Default)]
+pub struct Recorder {
+    name: &'static str,
+    seen: Arc<Mutex<Vec<(&'static str, Event)>>>,
+}
+
+impl Recorder {
+    /// A new, empty recorder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Another handler writing into the same log under `name` (to check order across handlers).
+    pub fn named(&self, name: &'static str) -> Self {
+        Self {
+            name,
+            seen: Arc::clone(&self.seen),
+        }
+    }
+
+    /// The events received so far.
+    pub fn events(&self) -> Vec<Event> {
+        self.seen.lock().unwrap().iter().map(|(_, e)| e.clone()).collect()
+    }
+
+    /// The names of the handlers that ran, in order.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.seen.lock().unwrap().iter().map(|(n, _)| *n).collect()
+    }
+
+    /// How many events were received.
+    pub fn count(&self) -> usize {
+        self.seen.lock().unwrap().len()
+    }
+
+    /// The only event received (panics unless exactly one).
+    #[track_caller]
+    pub fn single(&self) -> Event {
+        let events = self.events();
+        assert_eq!(events.len(), 1, "expected exactly one dispatched event");
+        events.into_iter().next().unwrap()
+    }
+}
+
+#[async_trait]
+impl EventHandler for Recorder {
+    async fn handle(&self, event: &Event) -> HandlerResult {
+        self.seen.lock().unwrap().push((self.name, event.clone()));
+        Ok(())
+    }
+}
+
+/// A handler that always fails with a recognisable secret-looking message.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Failing;
+
+/// The error text [`Failing`] returns: it must never reach a response outside debug mode.
+pub const FAILURE_TEXT: &str = "database password=hunter2 at /srv/app/db.rs:42";
+
+#[async_trait]
+impl EventHandler for Failing {
+    async fn handle(&self, _event: &Event) -> HandlerResult {
+        Err(HandlerError::new(FAILURE_TEXT))
+    }
+}
+
+/// A handler that panics.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Panicking;
+
+#[async_trait]
+impl EventHandler for Panicking {
+    async fn handle(&self, _event: &Event) -> HandlerResult {
+        panic!("handler bug: index out of bounds");
+    }
+}
+
+/// A handler that asks to discard every event.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Discarding;
+
+#[async_trait]
+impl EventHandler for Discarding {
+    async fn handle(&self, _event: &Event) -> HandlerResult {
+        Err(HandlerError::discard("unsupported schema version"))
+    }
+}
+
+/// Expands the conformance suite into one `#[tokio::test]` per case for an adapter.
+/// `$start` is an async fn `(EventService) -> SocketAddr` serving the service on 127.0.0.1.
+#[macro_export]
+macro_rules! conformance_suite {
+    ($start:path) => {
+        $crate::__conformance_cases!(
+            $start;
+            e1_dispatches_kind_reference_payload_parameters,
+            e1_trailing_slash,
+            e1_percent_encoded_and_unicode_segments,
+            e1_missing_reference_is_404,
+            e1_extra_segment_is_404,
+            e1_empty_segment_is_404,
+            e1_dot_segments_are_404,
+            e1_invalid_utf8_in_path_is_400,
+            e1_other_paths_are_left_to_the_app,
+            e1_custom_and_root_prefix,
+            e2_other_methods_are_405_with_allow,
+            e3_every_json_type_is_accepted,
+            e3_numbers_keep_every_digit,
+            e3_empty_body_is_400,
+            e3_invalid_json_is_400,
+            e3_content_type_is_not_required,
+            e3_typed_access_to_the_payload,
+            e4_parameters_are_form_urlencoded,
+            e4_invalid_utf8_in_query_is_400,
+            e5_handlers_run_in_order_by_filter,
+            e5_no_matching_handler_is_404,
+            e5_concurrent_requests_each_dispatched_once,
+            e5_pubsub_push_is_decoded_for_handlers,
+            e6_handler_error_is_generic_400,
+            e6_error_body_escapes_kind_and_reference,
+            e6_debug_mode_adds_detail,
+            e6_failure_status_is_configurable,
+            e6_first_error_stops_the_rest,
+            e7_panicking_handler_fails_and_server_keeps_serving,
+            e8_discard_is_acknowledged_and_stops_the_rest,
+            e9_declared_length_over_limit_is_413_at_once,
+            e9_expect_continue_over_limit_is_413_without_100,
+            e9_chunked_body_over_limit_is_413,
+            e9_body_at_the_limit_is_accepted,
+            e9_truncated_body_is_never_dispatched,
+            e9_long_uri_is_414,
+            e9_deep_nesting_is_400,
+            u2_event_urls_round_trip_through_the_server,
+        );
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_cases {
+    ($start:path; $($case:ident),* $(,)?) => {
+        $(
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                $crate::testing::cases::$case(|service| $start(service)).await;
+            }
+        )*
+    };
+}
