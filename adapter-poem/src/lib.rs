@@ -26,6 +26,9 @@ impl Endpoint for EventEndpoint {
     type Output = Response;
 
     async fn call(&self, mut req: Request) -> Result<Response> {
+        if !self.service.owns_path(req.original_uri().path()) {
+            return Err(poem::error::NotFoundError.into());
+        }
         let body: BoxBody<Bytes, std::io::Error> = req.take_body().into();
         let mut request = http::Request::new(body);
         *request.method_mut() = req.method().clone();

@@ -21,9 +21,10 @@ async fn start(service: EventService) -> SocketAddr {
         .as_socket_addr()
         .copied()
         .expect("a TCP address");
-    let app = poem::Route::new()
-        .at("/healthz", poem::get(health))
-        .nest(service.events_path(), gcp_events_poem::endpoint(service.clone()));
+    let app = poem::Route::new().at("/healthz", poem::get(health)).nest(
+        service.events_path(),
+        gcp_events_poem::endpoint(service.clone()),
+    );
     tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(app));
     addr
 }

@@ -39,26 +39,28 @@ pub fn filter(
         .and(warp::method())
         .and(warp::header::headers_cloned())
         .and(warp::body::stream())
-        .then(move |path: FullPath, query: String, method: Method, headers: HeaderMap, body| {
-            let service = service.clone();
-            async move {
-                let target = if query.is_empty() {
-                    path.as_str().to_owned()
-                } else {
-                    format!("{}?{query}", path.as_str())
-                };
-                let mut request = Request::new(StreamBody(Box::pin(body)));
-                *request.method_mut() = method;
-                *request.headers_mut() = headers;
-                match target.parse() {
-                    Ok(uri) => *request.uri_mut() = uri,
-                    // warp parsed this target from a valid request line, so it re-parses;
-                    // if it ever did not, the service answers 404 for the empty path.
-                    Err(_) => *request.uri_mut() = http::Uri::default(),
+        .then(
+            move |path: FullPath, query: String, method: Method, headers: HeaderMap, body| {
+                let service = service.clone();
+                async move {
+                    let target = if query.is_empty() {
+                        path.as_str().to_owned()
+                    } else {
+                        format!("{}?{query}", path.as_str())
+                    };
+                    let mut request = Request::new(StreamBody(Box::pin(body)));
+                    *request.method_mut() = method;
+                    *request.headers_mut() = headers;
+                    match target.parse() {
+                        Ok(uri) => *request.uri_mut() = uri,
+                        // warp parsed this target from a valid request line, so it re-parses;
+                        // if it ever did not, the service answers 404 for the empty path.
+                        Err(_) => *request.uri_mut() = http::Uri::default(),
+                    }
+                    service.handle(request).await
                 }
-                service.handle(request).await
-            }
-        })
+            },
+        )
 }
 
 /// warp's body stream seen as an [`http_body::Body`], so the core reads it under its limit.
@@ -77,7 +79,9 @@ where
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<http_body::Frame<Bytes>, warp::Error>>> {
         self.0.as_mut().poll_next(cx).map(|item| {
-            item.map(|chunk| chunk.map(|mut buf| http_body::Frame::data(buf.copy_to_bytes(buf.remaining()))))
+            item.map(|chunk| {
+                chunk.map(|mut buf| http_body::Frame::data(buf.copy_to_bytes(buf.remaining())))
+            })
         })
     }
 }

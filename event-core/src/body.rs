@@ -22,7 +22,11 @@ pub(crate) fn declared_length(headers: &HeaderMap) -> Option<u64> {
 
 /// Reads the whole body, refusing it once more than `limit` bytes arrive, and refusing a body
 /// that ends before its declared length. A single-frame body is kept without copying.
-pub(crate) async fn read<B>(body: B, limit: usize, declared: Option<u64>) -> Result<Bytes, RequestError>
+pub(crate) async fn read<B>(
+    body: B,
+    limit: usize,
+    declared: Option<u64>,
+) -> Result<Bytes, RequestError>
 where
     B: Body,
     B::Error: Into<BoxError>,
@@ -46,7 +50,8 @@ where
             (None, _) => first = Some(data.copy_to_bytes(len)),
             (Some(head), None) => {
                 let want = declared.map_or(0, |d| usize::try_from(d).unwrap_or(usize::MAX));
-                let mut buf = BytesMut::with_capacity(want.clamp(total, MAX_PREALLOCATION.max(total)));
+                let mut buf =
+                    BytesMut::with_capacity(want.clamp(total, MAX_PREALLOCATION.max(total)));
                 buf.extend_from_slice(head);
                 while data.has_remaining() {
                     let chunk = data.chunk();

@@ -47,7 +47,10 @@ fn render(e: &HandlerError) -> String {
 }
 
 /// Calls one handler; a panic, while creating or while polling its future, becomes `Err(text)`.
-async fn guarded(handler: &dyn EventHandler, event: &Event) -> Result<Result<(), HandlerError>, String> {
+async fn guarded(
+    handler: &dyn EventHandler,
+    event: &Event,
+) -> Result<Result<(), HandlerError>, String> {
     let future = catch_unwind(AssertUnwindSafe(|| handler.handle(event))).map_err(panic_text)?;
     CatchUnwind(future).await.map_err(panic_text)
 }

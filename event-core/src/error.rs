@@ -118,7 +118,9 @@ impl RequestError {
 pub enum ConfigError {
     /// The prefix is not a plain path (`/a/b`): it holds a character that would need
     /// percent-encoding in a URL path (`?`, `#`, `%`, space, non-ASCII…) or a `.`/`..` segment.
-    #[error("invalid prefix {0:?}: use a plain path such as \"/gcp-events\" (no '?', '#', '%', spaces)")]
+    #[error(
+        "invalid prefix {0:?}: use a plain path such as \"/gcp-events\" (no '?', '#', '%', spaces)"
+    )]
     InvalidPrefix(String),
     /// The failure status would acknowledge failed events (it must be 4xx or 5xx, SPEC E8).
     #[error("invalid failure status {0}: it must be a 4xx or 5xx status so Pub/Sub redelivers")]

@@ -120,7 +120,10 @@ impl std::fmt::Debug for Event {
         f.debug_struct("Event")
             .field("kind", &self.inner.kind)
             .field("reference", &self.inner.reference)
-            .field("parameters", &self.inner.parameters.keys().collect::<Vec<_>>())
+            .field(
+                "parameters",
+                &self.inner.parameters.keys().collect::<Vec<_>>(),
+            )
             .field("payload", &self.inner.payload)
             .field("context", &self.inner.context)
             .finish()

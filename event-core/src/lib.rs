@@ -22,6 +22,4 @@ pub use error::{BoxError, ConfigError, RequestError};
 pub use event::{Event, EventBuilder, EventContext};
 pub use handler::{handler_fn, EventHandler, HandlerError, HandlerFn, HandlerResult, KindFilter};
 pub use payload::{Payload, PayloadError, MAX_DEPTH};
-pub use service::{
-    EventService, EventServiceBuilder, DEFAULT_BODY_LIMIT, DEFAULT_MAX_URI_LENGTH,
-};
+pub use service::{EventService, EventServiceBuilder, DEFAULT_BODY_LIMIT, DEFAULT_MAX_URI_LENGTH};

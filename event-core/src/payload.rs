@@ -121,7 +121,8 @@ fn validate(raw: &[u8]) -> Result<(), PayloadError> {
     }
     let text = std::str::from_utf8(raw)
         .map_err(|e| PayloadError::InvalidJson(format!("not UTF-8: {e}")))?;
-    serde_json::from_str::<IgnoredAny>(text).map_err(|e| PayloadError::InvalidJson(e.to_string()))?;
+    serde_json::from_str::<IgnoredAny>(text)
+        .map_err(|e| PayloadError::InvalidJson(e.to_string()))?;
     // serde_json skips ignored values without a depth limit, so bound the nesting here: a
     // payload deeper than a `Value` can be parsed into would fail later, in a handler.
     if depth_exceeds(raw, MAX_DEPTH) {
@@ -171,7 +172,16 @@ mod tests {
 
     #[test]
     fn accepts_every_json_type() {
-        for ok in ["{}", "[]", "\"s\"", "1", "-1.5e300", "true", "null", " {\"a\":[1]} "] {
+        for ok in [
+            "{}",
+            "[]",
+            "\"s\"",
+            "1",
+            "-1.5e300",
+            "true",
+            "null",
+            " {\"a\":[1]} ",
+        ] {
             assert!(Payload::from_json(ok).is_ok(), "{ok}");
         }
     }
@@ -194,10 +204,16 @@ mod tests {
         assert!(Payload::from_json(deep).is_err());
         let at_limit = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
         let payload = Payload::from_json(at_limit).unwrap();
-        assert!(payload.value().is_array(), "a payload accepted must parse into a Value");
+        assert!(
+            payload.value().is_array(),
+            "a payload accepted must parse into a Value"
+        );
         let over = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
         assert!(Payload::from_json(over).is_err());
         let strings = format!("[\"{}\\\"[{{\"]", "[".repeat(500));
-        assert!(Payload::from_json(strings).is_ok(), "brackets in strings do not nest");
+        assert!(
+            Payload::from_json(strings).is_ok(),
+            "brackets in strings do not nest"
+        );
     }
 }

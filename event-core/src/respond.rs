@@ -33,7 +33,11 @@ struct ErrorBody<'a> {
 }
 
 /// `{"error": public message}` (plus `detail` in debug mode) with the error's status.
-pub(crate) fn error(err: &RequestError, failure_status: StatusCode, debug: bool) -> Response<Bytes> {
+pub(crate) fn error(
+    err: &RequestError,
+    failure_status: StatusCode,
+    debug: bool,
+) -> Response<Bytes> {
     let message = err.public_message();
     let detail = if debug { err.detail() } else { None };
     let body = serde_json::to_vec(&ErrorBody {

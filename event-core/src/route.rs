@@ -89,7 +89,10 @@ mod tests {
     fn matches_with_and_without_trailing_slash() {
         assert_eq!(ok("/gcp-events/events/k/r"), ("k".into(), "r".into()));
         assert_eq!(ok("/gcp-events/events/k/r/"), ("k".into(), "r".into()));
-        assert_eq!(ok("/gcp-events/events/a%2Fb/%C3%A9"), ("a/b".into(), "é".into()));
+        assert_eq!(
+            ok("/gcp-events/events/a%2Fb/%C3%A9"),
+            ("a/b".into(), "é".into())
+        );
     }
 
     #[test]
@@ -108,7 +111,10 @@ mod tests {
             "/gcp-events/events/%2E/r",
             "/other/events/k/r",
         ] {
-            assert!(matches!(match_path(ROOT, p), Err(RequestError::NotFound)), "{p}");
+            assert!(
+                matches!(match_path(ROOT, p), Err(RequestError::NotFound)),
+                "{p}"
+            );
         }
         assert!(matches!(
             match_path(ROOT, "/gcp-events/events/%FF/r"),

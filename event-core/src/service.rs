@@ -144,12 +144,21 @@ impl EventService {
         span.record("outcome", outcome);
         span.record("latency_us", latency);
         span.in_scope(|| {
-            tracing::info!(status = response.status().as_u16(), outcome, latency_us = latency, "event request done");
+            tracing::info!(
+                status = response.status().as_u16(),
+                outcome,
+                latency_us = latency,
+                "event request done"
+            );
         });
         response
     }
 
-    async fn pipeline<B>(&self, request: Request<B>, span: &tracing::Span) -> (Response<Bytes>, &'static str)
+    async fn pipeline<B>(
+        &self,
+        request: Request<B>,
+        span: &tracing::Span,
+    ) -> (Response<Bytes>, &'static str)
     where
         B: Body,
         B::Error: Into<BoxError>,
@@ -157,7 +166,10 @@ impl EventService {
         let inner = &*self.inner;
         let reject = |err: RequestError| {
             tracing::info!(error = %err, "request refused");
-            (respond::error(&err, inner.failure_status, inner.debug), "refused")
+            (
+                respond::error(&err, inner.failure_status, inner.debug),
+                "refused",
+            )
         };
         let (parts, body) = request.into_parts();
 
@@ -296,7 +308,11 @@ impl EventServiceBuilder {
     }
 
     /// Adds a handler for every kind starting with `prefix`.
-    pub fn kind_prefix_handler(self, prefix: impl Into<String>, handler: impl EventHandler) -> Self {
+    pub fn kind_prefix_handler(
+        self,
+        prefix: impl Into<String>,
+        handler: impl EventHandler,
+    ) -> Self {
         self.handler_for(KindFilter::Prefix(prefix.into()), handler)
     }
 
@@ -337,7 +353,9 @@ impl EventServiceBuilder {
     pub fn build(self) -> Result<EventService, ConfigError> {
         let prefix = normalise_prefix(&self.prefix)?;
         if !(self.failure_status.is_client_error() || self.failure_status.is_server_error()) {
-            return Err(ConfigError::InvalidFailureStatus(self.failure_status.as_u16()));
+            return Err(ConfigError::InvalidFailureStatus(
+                self.failure_status.as_u16(),
+            ));
         }
         if self.body_limit == 0 {
             return Err(ConfigError::ZeroLimit { name: "body_limit" });

@@ -7,7 +7,9 @@ use std::io::Write;
 use std::net::SocketAddr;
 
 use gcp_events_core::pubsub::DecodedMessage;
-use gcp_events_core::{async_trait, Event, EventHandler, EventService, HandlerError, HandlerResult};
+use gcp_events_core::{
+    async_trait, Event, EventHandler, EventService, HandlerError, HandlerResult,
+};
 use serde::Serialize;
 
 /// Prints each event to stdout as one JSON line:

@@ -87,7 +87,9 @@ pub async fn send(addr: SocketAddr, raw: &[u8]) -> HttpResponse {
 /// then reads everything the server sends until it closes. `None` if nothing came back.
 pub async fn exchange(addr: SocketAddr, raw: &[u8], half_close: bool) -> Option<HttpResponse> {
     let bytes = tokio::time::timeout(TIMEOUT, async {
-        let mut stream = TcpStream::connect(addr).await.expect("connect to the server");
+        let mut stream = TcpStream::connect(addr)
+            .await
+            .expect("connect to the server");
         // The server may answer (413) and close before reading everything: a failed write is
         // part of the behaviour under test, not an error here.
         let _ = stream.write_all(raw).await;
@@ -104,7 +106,10 @@ pub async fn exchange(addr: SocketAddr, raw: &[u8], half_close: bool) -> Option<
         None
     } else {
         Some(parse(&bytes).unwrap_or_else(|e| {
-            panic!("unparsable response ({e}): {:?}", String::from_utf8_lossy(&bytes))
+            panic!(
+                "unparsable response ({e}): {:?}",
+                String::from_utf8_lossy(&bytes)
+            )
         }))
     }
 }
@@ -138,10 +143,14 @@ pub fn parse(mut bytes: &[u8]) -> Result<HttpResponse, String> {
             continue;
         }
         let get = |n: &str| headers.iter().find(|(h, _)| h == n).map(|(_, v)| v.clone());
-        let body = if get("transfer-encoding").is_some_and(|te| te.eq_ignore_ascii_case("chunked")) {
+        let body = if get("transfer-encoding").is_some_and(|te| te.eq_ignore_ascii_case("chunked"))
+        {
             dechunk(bytes)?
         } else if let Some(len) = get("content-length").and_then(|l| l.parse::<usize>().ok()) {
-            bytes.get(..len).ok_or("body shorter than content-length")?.to_vec()
+            bytes
+                .get(..len)
+                .ok_or("body shorter than content-length")?
+                .to_vec()
         } else {
             bytes.to_vec()
         };

@@ -65,7 +65,12 @@ impl Recorder {
 
     /// The events received so far.
     pub fn events(&self) -> Vec<Event> {
-        self.seen.lock().unwrap().iter().map(|(_, e)| e.clone()).collect()
+        self.seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, e)| e.clone())
+            .collect()
     }
 
     /// The names of the handlers that ran, in order.

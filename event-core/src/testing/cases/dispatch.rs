@@ -25,9 +25,13 @@ where
         .kind_handler("other", rec.named("other"))
         .handler_for(KindFilter::Any, rec.named("any-2"));
     let addr = serve(&start, builder).await;
-    send(addr, &post(&path("order-paid", "1"), b"{}")).await.assert_json(201, json!({}));
+    send(addr, &post(&path("order-paid", "1"), b"{}"))
+        .await
+        .assert_json(201, json!({}));
     assert_eq!(rec.names(), ["any-1", "exact", "prefix", "any-2"]);
-    send(addr, &post(&path("order-shipped", "1"), b"{}")).await.assert_json(201, json!({}));
+    send(addr, &post(&path("order-shipped", "1"), b"{}"))
+        .await
+        .assert_json(201, json!({}));
     assert_eq!(rec.names()[4..], ["any-1", "prefix", "any-2"]);
     let events = rec.events();
     assert!(events[..4].iter().all(|e| e.kind() == "order-paid"));
@@ -40,11 +44,20 @@ where
     F: Future<Output = SocketAddr>,
 {
     let rec = Recorder::new();
-    let addr = serve(&start, EventService::builder().kind_handler("known", rec.clone())).await;
+    let addr = serve(
+        &start,
+        EventService::builder().kind_handler("known", rec.clone()),
+    )
+    .await;
     send(addr, &post(&path("unknown", "r"), b"{}"))
         .await
-        .assert_json(404, json!({"error": "No handler for events of kind unknown"}));
-    send(addr, &post(&path("known", "r"), b"{}")).await.assert_json(201, json!({}));
+        .assert_json(
+            404,
+            json!({"error": "No handler for events of kind unknown"}),
+        );
+    send(addr, &post(&path("known", "r"), b"{}"))
+        .await
+        .assert_json(201, json!({}));
     assert_eq!(rec.count(), 1);
 }
 
@@ -58,7 +71,14 @@ where
     let tasks: Vec<_> = (0..100)
         .map(|i| {
             tokio::spawn(async move {
-                let resp = send(addr, &post(&path("k", &format!("ref-{i}")), format!("{{\"i\":{i}}}").as_bytes())).await;
+                let resp = send(
+                    addr,
+                    &post(
+                        &path("k", &format!("ref-{i}")),
+                        format!("{{\"i\":{i}}}").as_bytes(),
+                    ),
+                )
+                .await;
                 resp.assert_json(201, json!({}));
             })
         })
@@ -66,7 +86,11 @@ where
     for task in tasks {
         task.await.unwrap();
     }
-    let mut refs: Vec<String> = rec.events().iter().map(|e| e.reference().to_owned()).collect();
+    let mut refs: Vec<String> = rec
+        .events()
+        .iter()
+        .map(|e| e.reference().to_owned())
+        .collect();
     refs.sort();
     let mut expected: Vec<String> = (0..100).map(|i| format!("ref-{i}")).collect();
     expected.sort();
@@ -96,11 +120,20 @@ where
         .assert_json(201, json!({}));
     let event = rec.single();
     let message = event.pubsub().unwrap();
-    assert_eq!(message.subscription, "projects/my-project/subscriptions/my-sub");
+    assert_eq!(
+        message.subscription,
+        "projects/my-project/subscriptions/my-sub"
+    );
     assert_eq!(message.message_id.as_deref(), Some("2070443601311540"));
-    assert_eq!(message.attributes.get("origin").map(String::as_str), Some("test"));
+    assert_eq!(
+        message.attributes.get("origin").map(String::as_str),
+        Some("test")
+    );
     assert_eq!(message.delivery_attempt, Some(3));
-    assert_eq!(message.data_as::<serde_json::Value>().unwrap(), json!({"order": 17}));
+    assert_eq!(
+        message.data_as::<serde_json::Value>().unwrap(),
+        json!({"order": 17})
+    );
 }
 
 /// E6 (django-gcp's case): a failing handler gives 400 with the generic text; its own error
@@ -117,7 +150,10 @@ where
         json!({"error": "Unable to handle event of kind my-kind with reference my-ref"}),
     );
     let text = String::from_utf8_lossy(&resp.body);
-    assert!(!text.contains("hunter2") && !text.contains("/srv"), "{text}");
+    assert!(
+        !text.contains("hunter2") && !text.contains("/srv"),
+        "{text}"
+    );
 }
 
 /// E6: the error body is real JSON whatever the kind and reference hold.
@@ -127,7 +163,11 @@ where
     F: Future<Output = SocketAddr>,
 {
     let addr = serve(&start, EventService::builder().handler(Failing)).await;
-    let resp = send(addr, &post(&path("a%22b%5Cc", "%7B%22x%22%3A%0A1%7D"), b"{}")).await;
+    let resp = send(
+        addr,
+        &post(&path("a%22b%5Cc", "%7B%22x%22%3A%0A1%7D"), b"{}"),
+    )
+    .await;
     resp.assert_json(
         400,
         json!({"error": "Unable to handle event of kind a\"b\\c with reference {\"x\":\n1}"}),
@@ -195,12 +235,16 @@ where
         .handler(rec.clone());
     let addr = serve(&start, builder).await;
     for _ in 0..3 {
-        send(addr, &post(&path("boom", "r"), b"{}")).await.assert_json(
-            400,
-            json!({"error": "Unable to handle event of kind boom with reference r"}),
-        );
+        send(addr, &post(&path("boom", "r"), b"{}"))
+            .await
+            .assert_json(
+                400,
+                json!({"error": "Unable to handle event of kind boom with reference r"}),
+            );
     }
-    send(addr, &post(&path("fine", "r"), b"{}")).await.assert_json(201, json!({}));
+    send(addr, &post(&path("fine", "r"), b"{}"))
+        .await
+        .assert_json(201, json!({}));
     assert_eq!(rec.names(), [""]);
 }
 
@@ -216,6 +260,8 @@ where
         .handler(Discarding)
         .handler(rec.named("never"));
     let addr = serve(&start, builder).await;
-    send(addr, &post(&path("k", "r"), b"{}")).await.assert_json(200, json!({}));
+    send(addr, &post(&path("k", "r"), b"{}"))
+        .await
+        .assert_json(200, json!({}));
     assert_eq!(rec.names(), ["first"]);
 }

@@ -19,7 +19,13 @@ where
     F: Future<Output = SocketAddr>,
 {
     let rec = Recorder::new();
-    let addr = serve(start, EventService::builder().body_limit(LIMIT).handler(rec.clone())).await;
+    let addr = serve(
+        start,
+        EventService::builder()
+            .body_limit(LIMIT)
+            .handler(rec.clone()),
+    )
+    .await;
     (addr, rec)
 }
 
@@ -39,13 +45,23 @@ where
 {
     let (addr, rec) = recording(&start).await; // default limit: 16 MiB
     for declared in ["16777217", "1099511627776", "4611686018427387904"] {
-        let raw = raw_request("POST", &path("k", "r"), &[("Content-Length", declared)], b"");
+        let raw = raw_request(
+            "POST",
+            &path("k", "r"),
+            &[("Content-Length", declared)],
+            b"",
+        );
         let resp = send(addr, &raw).await;
         assert_eq!(resp.status, 413, "declared {declared}");
         resp.assert_json(413, json!({"error": "Request body too large"}));
     }
     // hyper itself refuses u64::MAX as a length (before any framework sees it): still no ack.
-    let raw = raw_request("POST", &path("k", "r"), &[("Content-Length", "18446744073709551615")], b"");
+    let raw = raw_request(
+        "POST",
+        &path("k", "r"),
+        &[("Content-Length", "18446744073709551615")],
+        b"",
+    );
     if let Some(resp) = exchange(addr, &raw, false).await {
         assert!(resp.status >= 400, "{resp:?}");
     }
@@ -66,7 +82,11 @@ where
         b"",
     );
     let resp = send(addr, &raw).await;
-    assert!(resp.interim.is_empty(), "sent interim responses {:?}", resp.interim);
+    assert!(
+        resp.interim.is_empty(),
+        "sent interim responses {:?}",
+        resp.interim
+    );
     resp.assert_json(413, json!({"error": "Request body too large"}));
     assert_eq!(rec.count(), 0);
 }
@@ -79,11 +99,23 @@ where
 {
     let (addr, rec) = limited(&start).await;
     let body = chunked(&json_of_len(LIMIT + 1), 100);
-    let raw = raw_request("POST", &path("k", "r"), &[("Transfer-Encoding", "chunked")], &body);
-    send(addr, &raw).await.assert_json(413, json!({"error": "Request body too large"}));
+    let raw = raw_request(
+        "POST",
+        &path("k", "r"),
+        &[("Transfer-Encoding", "chunked")],
+        &body,
+    );
+    send(addr, &raw)
+        .await
+        .assert_json(413, json!({"error": "Request body too large"}));
     // Under the limit, chunked is fine.
     let body = chunked(&json_of_len(LIMIT), 100);
-    let raw = raw_request("POST", &path("k", "r"), &[("Transfer-Encoding", "chunked")], &body);
+    let raw = raw_request(
+        "POST",
+        &path("k", "r"),
+        &[("Transfer-Encoding", "chunked")],
+        &body,
+    );
     send(addr, &raw).await.assert_json(201, json!({}));
     assert_eq!(rec.count(), 1);
 }
@@ -95,7 +127,9 @@ where
     F: Future<Output = SocketAddr>,
 {
     let (addr, rec) = limited(&start).await;
-    send(addr, &post(&path("k", "r"), &json_of_len(LIMIT))).await.assert_json(201, json!({}));
+    send(addr, &post(&path("k", "r"), &json_of_len(LIMIT)))
+        .await
+        .assert_json(201, json!({}));
     send(addr, &post(&path("k", "r"), &json_of_len(LIMIT + 1)))
         .await
         .assert_json(413, json!({"error": "Request body too large"}));
@@ -112,12 +146,17 @@ where
     // `{}` is valid JSON on its own: only the declared length says it is incomplete.
     let raw = raw_request("POST", &path("k", "r"), &[("Content-Length", "100")], b"{}");
     if let Some(resp) = exchange(addr, &raw, true).await {
-        assert!(!(200..300).contains(&resp.status), "acknowledged a truncated body: {resp:?}");
+        assert!(
+            !(200..300).contains(&resp.status),
+            "acknowledged a truncated body: {resp:?}"
+        );
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(rec.count(), 0);
     // The server is still fine.
-    send(addr, &post(&path("k", "r"), b"{}")).await.assert_json(201, json!({}));
+    send(addr, &post(&path("k", "r"), b"{}"))
+        .await
+        .assert_json(201, json!({}));
 }
 
 /// E9: an over-long request target is refused with 414.
@@ -127,7 +166,13 @@ where
     F: Future<Output = SocketAddr>,
 {
     let rec = Recorder::new();
-    let addr = serve(&start, EventService::builder().max_uri_length(256).handler(rec.clone())).await;
+    let addr = serve(
+        &start,
+        EventService::builder()
+            .max_uri_length(256)
+            .handler(rec.clone()),
+    )
+    .await;
     let target = format!("{}?q={}", path("k", "r"), "a".repeat(300));
     send(addr, &post(&target, b"{}"))
         .await
@@ -153,6 +198,8 @@ where
             .assert_json(400, json!({"error": "Request body is not valid JSON"}));
     }
     let ok = "[".repeat(crate::MAX_DEPTH) + &"]".repeat(crate::MAX_DEPTH);
-    send(addr, &post(&path("k", "r"), ok.as_bytes())).await.assert_json(201, json!({}));
+    send(addr, &post(&path("k", "r"), ok.as_bytes()))
+        .await
+        .assert_json(201, json!({}));
     assert_eq!(rec.count(), 1);
 }
