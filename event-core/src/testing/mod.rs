@@ -2,7 +2,7 @@
 //! a raw HTTP client, and the shared HTTP conformance suite.
 //!
 //! An adapter crate runs the whole suite against its framework with one macro call. Give it
-//! an async function that serves an [`EventService`] on `127.0.0.1:0` and returns the address:
+//! an async function that serves an [`EventService`](crate::EventService) on `127.0.0.1:0` and returns the address:
 //!
 //! ```ignore
 //! async fn start(service: gcp_events_core::EventService) -> std::net::SocketAddr {
