@@ -60,21 +60,6 @@ async fn next_line(r: &mut Receiver) -> serde_json::Value {
     serde_json::from_str(&line).unwrap_or_else(|e| panic!("not one JSON line ({e}): {line}"))
 }
 
-#[allow(dead_code)]
-async fn terminate(mut r: Receiver) {
-    let pid = r.child.id().unwrap().to_string();
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let exit = tokio::time::timeout(Duration::from_secs(20), r.child.wait())
-        .await
-        .expect("the receiver stopped after SIGTERM")
-        .unwrap();
-    assert!(exit.success(), "exit status {exit:?}");
-}
-
 async fn post(addr: SocketAddr, target: &str, body: &str) -> (u16, String) {
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let raw = format!(
