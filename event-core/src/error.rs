@@ -53,6 +53,9 @@ pub enum RequestError {
         /// The event kind from the path.
         kind: String,
     },
+    /// The request failed authentication (A2, U3): 401, 403 or 503.
+    #[error("authentication failed: {0}")]
+    Unauthenticated(crate::auth::AuthError),
     /// A handler returned an error or panicked (E6, E7).
     #[error("handler failed for event of kind {kind:?} with reference {reference:?}: {detail}")]
     HandlerFailed {
@@ -80,6 +83,7 @@ impl RequestError {
             | Self::EmptyBody
             | Self::InvalidJson(_) => StatusCode::BAD_REQUEST,
             Self::HandlerFailed { .. } => failure_status,
+            Self::Unauthenticated(e) => e.status(),
         }
     }
 
@@ -95,6 +99,11 @@ impl RequestError {
             Self::BodyRead(_) => "Request body could not be read".to_owned(),
             Self::EmptyBody => "Request body is empty".to_owned(),
             Self::InvalidJson(_) => "Request body is not valid JSON".to_owned(),
+            Self::Unauthenticated(e) => match e.status() {
+                StatusCode::FORBIDDEN => "Forbidden".to_owned(),
+                StatusCode::SERVICE_UNAVAILABLE => "Service unavailable".to_owned(),
+                _ => "Unauthorized".to_owned(),
+            },
             Self::NoHandler { kind } => format!("No handler for events of kind {kind}"),
             Self::HandlerFailed {
                 kind, reference, ..
@@ -107,6 +116,7 @@ impl RequestError {
         match self {
             Self::BodyRead(d) | Self::InvalidJson(d) => Some(d.clone()),
             Self::HandlerFailed { detail, .. } => Some(detail.clone()),
+            Self::Unauthenticated(e) => Some(e.reason().to_owned()),
             _ => None,
         }
     }
@@ -125,6 +135,15 @@ pub enum ConfigError {
     /// The failure status would acknowledge failed events (it must be 4xx or 5xx, SPEC E8).
     #[error("invalid failure status {0}: it must be a 4xx or 5xx status so Pub/Sub redelivers")]
     InvalidFailureStatus(u16),
+    /// An authentication setting is missing or contradictory; the text says which.
+    #[error("authentication: {0}")]
+    Auth(&'static str),
+    /// No authentication was chosen: secure by default, the service needs an OIDC
+    /// configuration, a signed-URL key, or an explicit `allow_unauthenticated()`.
+    #[error(
+        "no authentication configured: call .oidc(..), .signed_urls(..), or, to accept unauthenticated requests knowingly, .allow_unauthenticated()"
+    )]
+    NoAuthentication,
     /// A limit was set to zero.
     #[error("invalid limit {name}: it must be greater than zero")]
     ZeroLimit {

@@ -185,17 +185,26 @@ impl EventBuilder {
 /// How an event was delivered: filled in by the pipeline, grown by later features
 /// (CloudEvent attributes, verified caller) without breaking handlers.
 #[non_exhaustive]
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EventContext {
     /// The request's trace header (`traceparent`, else `X-Cloud-Trace-Context`), to correlate
     /// a handler's logs with Cloud Run's request log.
     pub trace: Option<String>,
+    /// The verified caller, when the service authenticates with OIDC (SPEC A4). `None` when
+    /// requests are authenticated otherwise (signed URLs) or not at all.
+    pub claims: Option<crate::auth::VerifiedClaims>,
 }
 
 impl EventContext {
     /// A context with a trace header value.
     pub fn with_trace(mut self, trace: impl Into<String>) -> Self {
         self.trace = Some(trace.into());
+        self
+    }
+
+    /// A context with verified claims.
+    pub fn with_claims(mut self, claims: crate::auth::VerifiedClaims) -> Self {
+        self.claims = Some(claims);
         self
     }
 }

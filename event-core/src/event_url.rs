@@ -45,14 +45,22 @@
 //!   repeated keys included as given (the endpoint keeps the last value of a repeated key, SPEC
 //!   E4). Without parameters there is no `?`.
 //!
+//! - **Signature**: with [`EventUrlBuilder::signed`] or [`EventUrlBuilder::signed_until`], a token
+//!   bound to the kind, the reference and an optional expiry is appended as the last query
+//!   parameter, [`SIGNATURE_PARAMETER`] (SPEC U3; see [`crate::signed_url`]). Setting that
+//!   parameter by hand as well is refused with [`EventUrlError::ReservedParameter`].
+//!
 //! Keep parameters short (the service refuses request targets over 8 KiB by default), and never
 //! put secrets in them: URLs end up in logs.
 
 use std::fmt;
 
+use chrono::{DateTime, Utc};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use url::form_urlencoded;
 use url::Url;
+
+use crate::signed_url::{UrlSigningKey, SIGNATURE_PARAMETER};
 
 /// The prefix the events endpoint is mounted at unless [`EventUrlBuilder::prefix`] says otherwise.
 pub const DEFAULT_PREFIX: &str = "/gcp-events";
@@ -116,6 +124,7 @@ pub fn event_url(kind: impl Into<String>, reference: impl Into<String>) -> Event
         parameters: Vec::new(),
         base_url: None,
         prefix: DEFAULT_PREFIX.to_owned(),
+        signature: None,
     }
 }
 
@@ -131,6 +140,14 @@ pub struct EventUrlBuilder {
     parameters: Vec<(String, String)>,
     base_url: Option<String>,
     prefix: String,
+    signature: Option<Signature>,
+}
+
+/// The key and expiry a URL is to be signed with.
+#[derive(Debug, Clone)]
+struct Signature {
+    key: UrlSigningKey,
+    expires_at: Option<DateTime<Utc>>,
 }
 
 impl EventUrlBuilder {
@@ -169,12 +186,48 @@ impl EventUrlBuilder {
         self
     }
 
+    /// Sign the URL with `key` (SPEC U3): a token that never expires, bound to the kind and the
+    /// reference, is appended as the last query parameter, [`SIGNATURE_PARAMETER`]. The token
+    /// does not cover the other parameters (see [`crate::signed_url`]). Replaces an earlier
+    /// `signed`/`signed_until`.
+    ///
+    /// ```
+    /// use gcp_events_core::event_url::event_url;
+    /// use gcp_events_core::signed_url::UrlSigningKey;
+    ///
+    /// fn main() -> Result<(), Box<dyn std::error::Error>> {
+    ///     let key = UrlSigningKey::new([7u8; 32])?;
+    ///     let url = event_url("kind", "ref").base_url("").signed(&key).build()?;
+    ///     assert_eq!(url, format!("/gcp-events/events/kind/ref/?gcp_events_sig={}", key.sign("kind", "ref", None)));
+    ///     Ok(())
+    /// }
+    /// ```
+    pub fn signed(mut self, key: &UrlSigningKey) -> Self {
+        self.signature = Some(Signature {
+            key: key.clone(),
+            expires_at: None,
+        });
+        self
+    }
+
+    /// Like [`signed`](Self::signed), with a token that expires at `expires_at` (rounded down to
+    /// the second). The endpoint refuses the URL after that time, so the push subscription must
+    /// be updated with a fresh URL before then.
+    pub fn signed_until(mut self, key: &UrlSigningKey, expires_at: DateTime<Utc>) -> Self {
+        self.signature = Some(Signature {
+            key: key.clone(),
+            expires_at: Some(expires_at),
+        });
+        self
+    }
+
     /// Build the URL, taking the base URL from [`base_url`](Self::base_url) if it was set, else
     /// from the `BASE_URL` environment variable.
     ///
     /// # Errors
     /// [`EventUrlError::NoBaseUrl`] when neither is set (or the variable is empty), and the other
-    /// [`EventUrlError`] variants for an invalid base URL, prefix, kind or reference.
+    /// [`EventUrlError`] variants for an invalid base URL, prefix, kind or reference, or a
+    /// manual [`SIGNATURE_PARAMETER`] on a signed URL.
     pub fn build(&self) -> Result<String, EventUrlError> {
         self.build_with_env(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))
     }
@@ -192,6 +245,16 @@ impl EventUrlBuilder {
         let kind = encode_segment(UrlPart::Kind, &self.kind)?;
         let reference = encode_segment(UrlPart::Reference, &self.reference)?;
         let prefix = normalise_prefix(&self.prefix)?;
+        if self.signature.is_some()
+            && self
+                .parameters
+                .iter()
+                .any(|(k, _)| k == SIGNATURE_PARAMETER)
+        {
+            return Err(EventUrlError::ReservedParameter {
+                name: SIGNATURE_PARAMETER.to_owned(),
+            });
+        }
         let base = match &self.base_url {
             Some(base) => normalise_base(base, BaseUrlOrigin::Explicit)?,
             None => match lookup(BASE_URL_ENV) {
@@ -202,10 +265,16 @@ impl EventUrlBuilder {
             },
         };
         let mut url = format!("{base}{prefix}/events/{kind}/{reference}/");
-        if !self.parameters.is_empty() {
+        if !self.parameters.is_empty() || self.signature.is_some() {
             let mut query = form_urlencoded::Serializer::new(String::new());
             for (key, value) in &self.parameters {
                 query.append_pair(key, value);
+            }
+            if let Some(signature) = &self.signature {
+                let token = signature
+                    .key
+                    .sign(&self.kind, &self.reference, signature.expires_at);
+                query.append_pair(SIGNATURE_PARAMETER, &token);
             }
             url.push('?');
             url.push_str(&query.finish());
@@ -298,6 +367,17 @@ pub enum EventUrlError {
         part: UrlPart,
         /// The value given (`.` or `..`).
         value: String,
+    },
+    /// A parameter with the reserved name [`SIGNATURE_PARAMETER`] was set by hand on a URL that
+    /// is also signed with [`EventUrlBuilder::signed`] or [`EventUrlBuilder::signed_until`].
+    #[error(
+        "the query parameter {name:?} is reserved for the signature added by .signed() or \
+         .signed_until(); remove the manually set parameter (the URL would otherwise carry two \
+         tokens, and the endpoint keeps only the last)"
+    )]
+    ReservedParameter {
+        /// The reserved parameter name.
+        name: String,
     },
 }
 

@@ -61,6 +61,7 @@ impl<H: EventHandler + ?Sized> EventHandler for Box<H> {
 /// use gcp_events_core::{handler_fn, EventService};
 ///
 /// let service = EventService::builder()
+///     .allow_unauthenticated()
 ///     .handler(handler_fn(|event| async move {
 ///         println!("{} {}", event.kind(), event.reference());
 ///         Ok(())

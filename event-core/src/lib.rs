@@ -3,6 +3,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod adapter;
+pub mod auth;
 mod body;
 mod dispatch;
 mod error;
@@ -14,6 +15,7 @@ pub mod pubsub;
 mod respond;
 mod route;
 mod service;
+pub mod signed_url;
 #[cfg(feature = "test-util")]
 pub mod testing;
 

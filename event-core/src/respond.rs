@@ -1,10 +1,15 @@
 //! The only place responses are built. Building cannot fail: no builder, no `unwrap`.
 
 use bytes::Bytes;
-use http::header::{HeaderValue, ALLOW, CONNECTION, CONTENT_TYPE};
+use http::header::{HeaderValue, ALLOW, CONNECTION, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
+
+use crate::auth::AuthError;
 use http::{Response, StatusCode};
 
 use crate::error::RequestError;
+
+/// Seconds a 503 for unobtainable signing keys asks the sender to wait.
+pub(crate) const RETRY_AFTER_SECS: &str = "30";
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
 
@@ -58,6 +63,30 @@ pub(crate) fn error(
             response
                 .headers_mut()
                 .insert(CONNECTION, HeaderValue::from_static("close"));
+        }
+        RequestError::Unauthenticated(auth) => {
+            let headers = response.headers_mut();
+            match auth {
+                AuthError::MissingToken => {
+                    headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                }
+                AuthError::InvalidToken { .. } => {
+                    headers.insert(
+                        WWW_AUTHENTICATE,
+                        HeaderValue::from_static("Bearer error=\"invalid_token\""),
+                    );
+                }
+                AuthError::SignedUrl { .. } => {
+                    headers.insert(
+                        WWW_AUTHENTICATE,
+                        HeaderValue::from_static("SignedURL realm=\"gcp-events\""),
+                    );
+                }
+                AuthError::KeysUnavailable { .. } => {
+                    headers.insert(RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECS));
+                }
+                _ => {}
+            }
         }
         _ => {}
     }

@@ -8,6 +8,7 @@ use http::{Method, Request, Response, StatusCode};
 use http_body::Body;
 use tracing::Instrument;
 
+use crate::auth::{AuthError, OidcConfig, OidcVerifier};
 use crate::body;
 use crate::dispatch::{self, Dispatch};
 use crate::error::{BoxError, ConfigError, RequestError};
@@ -17,6 +18,7 @@ use crate::handler::{EventHandler, KindFilter};
 use crate::payload::{Payload, PayloadError};
 use crate::respond;
 use crate::route;
+use crate::signed_url::{self, UrlSigningKey, SIGNATURE_PARAMETER};
 
 /// Default body limit: 16 MiB. A 10 MB Pub/Sub message is about 13.4 MB once base64-encoded
 /// in a push envelope (SPEC E9).
@@ -37,6 +39,7 @@ pub const DEFAULT_MAX_URI_LENGTH: usize = 8 * 1024;
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let service = EventService::builder()
+///     .allow_unauthenticated() // for the example; see `auth` for OIDC and signed URLs
 ///     .handler(handler_fn(|event| async move {
 ///         println!("{}/{}: {}", event.kind(), event.reference(), event.payload().raw());
 ///         Ok(())
@@ -64,6 +67,8 @@ struct Inner {
     max_uri_length: usize,
     failure_status: StatusCode,
     debug: bool,
+    oidc: Option<OidcVerifier>,
+    url_keys: Vec<UrlSigningKey>,
 }
 
 impl std::fmt::Debug for EventService {
@@ -78,6 +83,8 @@ impl std::fmt::Debug for EventService {
             .field("max_uri_length", &self.inner.max_uri_length)
             .field("failure_status", &self.inner.failure_status)
             .field("debug", &self.inner.debug)
+            .field("oidc", &self.inner.oidc)
+            .field("signed_url_keys", &self.inner.url_keys.len())
             .finish()
     }
 }
@@ -92,6 +99,9 @@ impl EventService {
             max_uri_length: DEFAULT_MAX_URI_LENGTH,
             failure_status: StatusCode::BAD_REQUEST,
             debug: false,
+            oidc: None,
+            url_keys: Vec::new(),
+            allow_unauthenticated: false,
         }
     }
 
@@ -190,6 +200,33 @@ impl EventService {
         if parts.method != Method::POST {
             return reject(RequestError::MethodNotAllowed(parts.method));
         }
+        // Authentication before anything reveals which kinds are handled or reads the body.
+        let claims = match &inner.oidc {
+            Some(verifier) => match verifier.verify_headers(&parts.headers).await {
+                Ok(claims) => Some(claims),
+                Err(e) => return reject(RequestError::Unauthenticated(e)),
+            },
+            None => None,
+        };
+        let mut parameters = match route::parse_query(query) {
+            Ok(p) => p,
+            Err(e) => return reject(e),
+        };
+        if !inner.url_keys.is_empty() {
+            // The token is checked and then removed: handlers never see it (U3, A5).
+            let token = parameters.remove(SIGNATURE_PARAMETER);
+            if let Err(e) = signed_url::verify(
+                &inner.url_keys,
+                &kind,
+                &reference,
+                token.as_deref(),
+                std::time::SystemTime::now(),
+            ) {
+                return reject(RequestError::Unauthenticated(AuthError::SignedUrl {
+                    reason: e.reason(),
+                }));
+            }
+        }
         let handlers: Vec<&dyn EventHandler> = inner
             .routes
             .iter()
@@ -199,10 +236,6 @@ impl EventService {
         if handlers.is_empty() {
             return reject(RequestError::NoHandler { kind });
         }
-        let parameters = match route::parse_query(query) {
-            Ok(p) => p,
-            Err(e) => return reject(e),
-        };
         let declared = body::declared_length(&parts.headers);
         if declared.is_some_and(|len| len > inner.body_limit as u64) {
             return reject(RequestError::PayloadTooLarge {
@@ -219,9 +252,13 @@ impl EventService {
             Err(PayloadError::Empty) => return reject(RequestError::EmptyBody),
             Err(PayloadError::InvalidJson(e)) => return reject(RequestError::InvalidJson(e)),
         };
-        let context = EventContext {
-            trace: trace_header(&parts.headers),
-        };
+        let mut context = EventContext::default();
+        if let Some(trace) = trace_header(&parts.headers) {
+            context = context.with_trace(trace);
+        }
+        if let Some(claims) = claims {
+            context = context.with_claims(claims);
+        }
         let event = Event::builder(kind, reference)
             .parameters(parameters)
             .payload(payload)
@@ -277,6 +314,9 @@ pub struct EventServiceBuilder {
     max_uri_length: usize,
     failure_status: StatusCode,
     debug: bool,
+    oidc: Option<OidcConfig>,
+    url_keys: Vec<UrlSigningKey>,
+    allow_unauthenticated: bool,
 }
 
 impl std::fmt::Debug for EventServiceBuilder {
@@ -349,8 +389,46 @@ impl EventServiceBuilder {
         self
     }
 
+    /// Authenticates every request with a Google-signed OIDC token (Pub/Sub authenticated
+    /// push, Eventarc): see [`crate::auth`]. Combined with [`signed_urls`](Self::signed_urls),
+    /// both must pass.
+    pub fn oidc(mut self, config: OidcConfig) -> Self {
+        self.oidc = Some(config);
+        self
+    }
+
+    /// Requires a valid signed-URL token (SPEC U3) made with this key; call again to accept
+    /// more keys (rotation). The token is checked in constant time, then removed from the
+    /// parameters handlers see. See [`crate::signed_url`].
+    pub fn signed_urls(mut self, key: UrlSigningKey) -> Self {
+        self.url_keys.push(key);
+        self
+    }
+
+    /// Accepts requests without any authentication. Anyone who can reach the endpoint can
+    /// then inject events; building logs a warning. Only for local development, or behind
+    /// something that authenticates for you (and then prefer
+    /// [`OidcMode::TrustCloudRunIam`](crate::auth::OidcMode::TrustCloudRunIam)).
+    pub fn allow_unauthenticated(mut self) -> Self {
+        self.allow_unauthenticated = true;
+        self
+    }
+
     /// Checks the configuration and builds the service.
+    ///
+    /// Secure by default: fails with [`ConfigError::NoAuthentication`] unless
+    /// [`oidc`](Self::oidc), [`signed_urls`](Self::signed_urls) or
+    /// [`allow_unauthenticated`](Self::allow_unauthenticated) was chosen.
     pub fn build(self) -> Result<EventService, ConfigError> {
+        let authenticated = self.oidc.is_some() || !self.url_keys.is_empty();
+        if !authenticated && !self.allow_unauthenticated {
+            return Err(ConfigError::NoAuthentication);
+        }
+        if authenticated && self.allow_unauthenticated {
+            return Err(ConfigError::Auth(
+                "allow_unauthenticated() contradicts the oidc/signed_urls settings: choose one",
+            ));
+        }
         let prefix = normalise_prefix(&self.prefix)?;
         if !(self.failure_status.is_client_error() || self.failure_status.is_server_error()) {
             return Err(ConfigError::InvalidFailureStatus(
@@ -365,6 +443,13 @@ impl EventServiceBuilder {
                 name: "max_uri_length",
             });
         }
+        let oidc = self.oidc.map(OidcConfig::build).transpose()?;
+        if self.allow_unauthenticated {
+            tracing::warn!(
+                prefix = %prefix,
+                "gcp-events endpoint accepts UNAUTHENTICATED requests: anyone who can reach it can inject events"
+            );
+        }
         Ok(EventService {
             inner: Arc::new(Inner {
                 root: route::events_root(&prefix),
@@ -374,6 +459,8 @@ impl EventServiceBuilder {
                 max_uri_length: self.max_uri_length,
                 failure_status: self.failure_status,
                 debug: self.debug,
+                oidc,
+                url_keys: self.url_keys,
             }),
         })
     }

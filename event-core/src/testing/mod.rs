@@ -4,7 +4,7 @@
 //! An adapter crate runs the whole suite against its framework with one macro call. Give it
 //! an async function that serves an [`EventService`](crate::EventService) on `127.0.0.1:0` and returns the address:
 //!
-//! ```ignore
+//! ```text
 //! async fn start(service: gcp_events_core::EventService) -> std::net::SocketAddr {
 //!     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
 //!     let addr = listener.local_addr().unwrap();
@@ -33,6 +33,7 @@
 //! | E10 one behaviour | every case asserts the exact status, headers and body, and runs per adapter |
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+pub mod auth;
 pub mod cases;
 pub mod client;
 

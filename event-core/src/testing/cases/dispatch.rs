@@ -19,6 +19,7 @@ where
 {
     let rec = Recorder::new();
     let builder = EventService::builder()
+        .allow_unauthenticated()
         .handler(rec.named("any-1"))
         .kind_handler("order-paid", rec.named("exact"))
         .kind_prefix_handler("order-", rec.named("prefix"))
@@ -46,7 +47,9 @@ where
     let rec = Recorder::new();
     let addr = serve(
         &start,
-        EventService::builder().kind_handler("known", rec.clone()),
+        EventService::builder()
+            .allow_unauthenticated()
+            .kind_handler("known", rec.clone()),
     )
     .await;
     send(addr, &post(&path("unknown", "r"), b"{}"))
@@ -143,7 +146,13 @@ where
     S: Fn(EventService) -> F,
     F: Future<Output = SocketAddr>,
 {
-    let addr = serve(&start, EventService::builder().handler(Failing)).await;
+    let addr = serve(
+        &start,
+        EventService::builder()
+            .allow_unauthenticated()
+            .handler(Failing),
+    )
+    .await;
     let resp = send(addr, &post(&path("my-kind", "my-ref"), b"{}")).await;
     resp.assert_json(
         400,
@@ -162,7 +171,13 @@ where
     S: Fn(EventService) -> F,
     F: Future<Output = SocketAddr>,
 {
-    let addr = serve(&start, EventService::builder().handler(Failing)).await;
+    let addr = serve(
+        &start,
+        EventService::builder()
+            .allow_unauthenticated()
+            .handler(Failing),
+    )
+    .await;
     let resp = send(
         addr,
         &post(&path("a%22b%5Cc", "%7B%22x%22%3A%0A1%7D"), b"{}"),
@@ -180,7 +195,14 @@ where
     S: Fn(EventService) -> F,
     F: Future<Output = SocketAddr>,
 {
-    let addr = serve(&start, EventService::builder().handler(Failing).debug(true)).await;
+    let addr = serve(
+        &start,
+        EventService::builder()
+            .allow_unauthenticated()
+            .handler(Failing)
+            .debug(true),
+    )
+    .await;
     send(addr, &post(&path("k", "r"), b"{}")).await.assert_json(
         400,
         json!({"error": "Unable to handle event of kind k with reference r", "detail": FAILURE_TEXT}),
@@ -197,6 +219,7 @@ where
     F: Future<Output = SocketAddr>,
 {
     let builder = EventService::builder()
+        .allow_unauthenticated()
         .handler(Failing)
         .failure_status(http::StatusCode::INTERNAL_SERVER_ERROR);
     let addr = serve(&start, builder).await;
@@ -214,6 +237,7 @@ where
 {
     let rec = Recorder::new();
     let builder = EventService::builder()
+        .allow_unauthenticated()
         .handler(rec.named("before"))
         .handler(Failing)
         .handler(rec.named("after"));
@@ -231,6 +255,7 @@ where
 {
     let rec = Recorder::new();
     let builder = EventService::builder()
+        .allow_unauthenticated()
         .kind_handler("boom", Panicking)
         .handler(rec.clone());
     let addr = serve(&start, builder).await;
@@ -256,6 +281,7 @@ where
 {
     let rec = Recorder::new();
     let builder = EventService::builder()
+        .allow_unauthenticated()
         .handler(rec.named("first"))
         .handler(Discarding)
         .handler(rec.named("never"));

@@ -22,6 +22,7 @@ where
     let addr = serve(
         start,
         EventService::builder()
+            .allow_unauthenticated()
             .body_limit(LIMIT)
             .handler(rec.clone()),
     )
@@ -169,6 +170,7 @@ where
     let addr = serve(
         &start,
         EventService::builder()
+            .allow_unauthenticated()
             .max_uri_length(256)
             .handler(rec.clone()),
     )

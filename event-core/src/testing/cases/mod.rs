@@ -31,7 +31,13 @@ where
     F: Future<Output = SocketAddr>,
 {
     let recorder = Recorder::new();
-    let addr = serve(start, EventService::builder().handler(recorder.clone())).await;
+    let addr = serve(
+        start,
+        EventService::builder()
+            .allow_unauthenticated()
+            .handler(recorder.clone()),
+    )
+    .await;
     (addr, recorder)
 }
 

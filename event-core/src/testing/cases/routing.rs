@@ -213,7 +213,10 @@ where
         let rec = Recorder::new();
         let addr = serve(
             &start,
-            EventService::builder().prefix(prefix).handler(rec.clone()),
+            EventService::builder()
+                .allow_unauthenticated()
+                .prefix(prefix)
+                .handler(rec.clone()),
         )
         .await;
         send(addr, &post(target, b"{}"))

@@ -1,0 +1,358 @@
+//! Signing keys: JWKS parsing, key sources, and the cache (research R8, R16, R17).
+
+use std::collections::HashMap;
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::{Duration, SystemTime};
+
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::Engine as _;
+use serde_json::Value;
+
+use super::Clock;
+
+/// JWK `n`/`e` are unpadded base64url; a padded value from a trusted source is tolerated.
+const JWK_B64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::URL_SAFE,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// One RSA signing key (a JWK with `kty: RSA`, usable for RS256 signatures).
+#[derive(Clone, PartialEq, Eq)]
+pub struct PublicKey {
+    kid: String,
+    n: Vec<u8>,
+    e: Vec<u8>,
+}
+
+impl std::fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PublicKey")
+            .field("kid", &self.kid)
+            .field("bits", &(self.n.len() * 8))
+            .finish()
+    }
+}
+
+impl PublicKey {
+    /// A key from its id and its big-endian modulus and exponent bytes. `None` unless the
+    /// modulus is 2048–8192 bits.
+    pub fn from_components(kid: impl Into<String>, n: &[u8], e: &[u8]) -> Option<Self> {
+        let n = strip_leading_zeros(n);
+        let e = strip_leading_zeros(e);
+        if !(256..=1024).contains(&n.len()) || e.is_empty() || e.len() > 8 {
+            return None;
+        }
+        Some(Self {
+            kid: kid.into(),
+            n: n.to_vec(),
+            e: e.to_vec(),
+        })
+    }
+
+    /// The key id (`kid`).
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    /// RSASSA-PKCS1-v1_5 with SHA-256, keys of 2048–8192 bits.
+    pub(crate) fn verify_rs256(&self, message: &[u8], signature: &[u8]) -> bool {
+        ring::signature::RsaPublicKeyComponents {
+            n: &self.n,
+            e: &self.e,
+        }
+        .verify(
+            &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+            message,
+            signature,
+        )
+        .is_ok()
+    }
+
+    /// A JWK usable for RS256 signatures, else `None` (R8): `kty` RSA, `alg` absent or RS256,
+    /// `use` absent or `sig`, a non-empty `kid`, decodable `n`/`e`.
+    fn from_jwk(jwk: &Value) -> Option<Self> {
+        let field = |name: &str| jwk.get(name).and_then(Value::as_str);
+        if field("kty") != Some("RSA") {
+            return None;
+        }
+        if jwk.get("alg").is_some() && field("alg") != Some("RS256") {
+            return None;
+        }
+        if jwk.get("use").is_some() && field("use") != Some("sig") {
+            return None;
+        }
+        let kid = field("kid").filter(|k| !k.is_empty())?;
+        let n = JWK_B64.decode(field("n")?).ok()?;
+        let e = JWK_B64.decode(field("e")?).ok()?;
+        Self::from_components(kid, &n, &e)
+    }
+}
+
+fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
+    let first = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+    &bytes[first..]
+}
+
+/// A set of signing keys, with how long it may be cached. Also a [`KeySource`] that always
+/// returns itself (for tests, or keys shipped with the service).
+#[derive(Debug, Clone, Default)]
+pub struct KeySet {
+    keys: Vec<PublicKey>,
+    max_age: Option<Duration>,
+}
+
+impl KeySet {
+    /// Parses a JWKS document (`{"keys": [...]}`). Keys not usable for RS256 are skipped.
+    ///
+    /// ```
+    /// use gcp_events_core::auth::KeySet;
+    ///
+    /// let set = KeySet::from_jwks_json(br#"{"keys": [{"kty": "EC", "kid": "x"}]}"#)?;
+    /// assert!(set.keys().is_empty()); // not an RSA key
+    /// # Ok::<(), gcp_events_core::auth::KeySourceError>(())
+    /// ```
+    pub fn from_jwks_json(json: &[u8]) -> Result<Self, KeySourceError> {
+        let doc: Value = serde_json::from_slice(json).map_err(|_| KeySourceError::InvalidJwks)?;
+        let keys = doc
+            .get("keys")
+            .and_then(Value::as_array)
+            .ok_or(KeySourceError::InvalidJwks)?;
+        Ok(Self {
+            keys: keys.iter().filter_map(PublicKey::from_jwk).collect(),
+            max_age: None,
+        })
+    }
+
+    /// A set from keys built by hand.
+    pub fn from_keys(keys: impl IntoIterator<Item = PublicKey>) -> Self {
+        Self {
+            keys: keys.into_iter().collect(),
+            max_age: None,
+        }
+    }
+
+    /// How long the set may be used before it should be fetched again (from `Cache-Control`,
+    /// see [`max_age_from_headers`]); `None` uses the cache's fallback (1 h).
+    pub fn with_max_age(mut self, max_age: Option<Duration>) -> Self {
+        self.max_age = max_age;
+        self
+    }
+
+    /// The usable keys.
+    pub fn keys(&self) -> &[PublicKey] {
+        &self.keys
+    }
+
+    /// The freshness lifetime, if the source gave one.
+    pub fn max_age(&self) -> Option<Duration> {
+        self.max_age
+    }
+}
+
+#[async_trait::async_trait]
+impl KeySource for KeySet {
+    async fn fetch(&self) -> Result<KeySet, KeySourceError> {
+        Ok(self.clone())
+    }
+}
+
+/// Why keys could not be fetched.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeySourceError {
+    /// The document is not a JWKS (`{"keys": [...]}`).
+    #[error("the key document is not a JWKS")]
+    InvalidJwks,
+    /// The document holds no key usable for RS256.
+    #[error("the key set holds no usable RS256 key")]
+    NoUsableKeys,
+    /// The fetch failed (connection, timeout, status, size); the text says which.
+    #[error("fetching keys failed: {0}")]
+    Fetch(String),
+}
+
+/// Where signing keys come from; the key cache calls it at most once at a time and bounds how
+/// often. Implementations should bound their own time (the HTTP source times out after 5 s).
+#[async_trait::async_trait]
+pub trait KeySource: Send + Sync + 'static {
+    /// Fetches the current key set.
+    async fn fetch(&self) -> Result<KeySet, KeySourceError>;
+}
+
+/// Freshness lifetime from HTTP caching headers: `Cache-Control: max-age` minus `Age`
+/// (saturating at zero); `no-store`/`no-cache` give zero; `None` when there is no usable
+/// `max-age`.
+///
+/// ```
+/// use std::time::Duration;
+/// let mut headers = http::HeaderMap::new();
+/// headers.insert("cache-control", "public, max-age=21155, must-revalidate".parse()?);
+/// headers.insert("age", "12".parse()?);
+/// assert_eq!(
+///     gcp_events_core::auth::max_age_from_headers(&headers),
+///     Some(Duration::from_secs(21143))
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn max_age_from_headers(headers: &http::HeaderMap) -> Option<Duration> {
+    let mut max_age = None;
+    for value in headers.get_all(http::header::CACHE_CONTROL) {
+        let Ok(value) = value.to_str() else { continue };
+        for directive in value.split(',').map(str::trim) {
+            let lower = directive.to_ascii_lowercase();
+            if lower == "no-store" || lower == "no-cache" {
+                return Some(Duration::ZERO);
+            }
+            if let Some(secs) = lower.strip_prefix("max-age=") {
+                max_age = secs.trim_matches('"').parse::<u64>().ok();
+            }
+        }
+    }
+    let age = headers
+        .get(http::header::AGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(0);
+    max_age.map(|m| Duration::from_secs(m.saturating_sub(age)))
+}
+
+/// The outcome of looking up a `kid`.
+pub(crate) enum Lookup {
+    Found(Arc<PublicKey>),
+    /// The key set was fetched (now or recently) and does not hold it: the token is not ours.
+    Unknown,
+    /// No key set could be fetched for it: answer 503.
+    Unavailable,
+}
+
+#[derive(Default)]
+struct State {
+    keys: HashMap<String, Arc<PublicKey>>,
+    fresh_until: Option<SystemTime>,
+    last_attempt: Option<SystemTime>,
+    last_failed: bool,
+    /// Bumped after every fetch attempt, so waiters know one happened while they waited.
+    generation: u64,
+}
+
+/// Caches the key set for its freshness lifetime; refreshes once at a time (single flight), at
+/// most once per `min_interval`; never forgets keys because a fetch failed (stale-if-error).
+pub(crate) struct KeyCache {
+    source: Arc<dyn KeySource>,
+    clock: Arc<dyn Clock>,
+    state: RwLock<State>,
+    refresh: tokio::sync::Mutex<()>,
+    min_interval: Duration,
+    fallback_ttl: Duration,
+    max_ttl: Duration,
+}
+
+impl KeyCache {
+    pub(crate) fn new(
+        source: Arc<dyn KeySource>,
+        clock: Arc<dyn Clock>,
+        min_interval: Duration,
+        fallback_ttl: Duration,
+        max_ttl: Duration,
+    ) -> Self {
+        Self {
+            source,
+            clock,
+            state: RwLock::new(State::default()),
+            refresh: tokio::sync::Mutex::new(()),
+            min_interval,
+            fallback_ttl,
+            max_ttl,
+        }
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&State) -> T) -> T {
+        f(&self.state.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    fn rate_limited(&self, state: &State) -> bool {
+        let now = self.clock.now();
+        state
+            .last_attempt
+            .and_then(|t| t.checked_add(self.min_interval))
+            .is_some_and(|next| now < next)
+    }
+
+    pub(crate) async fn key(&self, kid: &str) -> Lookup {
+        let now = self.clock.now();
+        let (cached, fresh, generation) = self.read(|s| {
+            (
+                s.keys.get(kid).cloned(),
+                s.fresh_until.is_some_and(|t| now < t),
+                s.generation,
+            )
+        });
+        match cached {
+            Some(key) if fresh => Lookup::Found(key),
+            Some(stale) => {
+                // Stale but known: refresh if nobody else is and the rate allows, but never
+                // wait for someone else's refresh; the stale key stays good meanwhile.
+                if let Ok(_guard) = self.refresh.try_lock() {
+                    if !self.read(|s| self.rate_limited(s)) {
+                        let _recorded_in_state = self.fetch_now().await;
+                    }
+                }
+                Lookup::Found(self.read(|s| s.keys.get(kid).cloned()).unwrap_or(stale))
+            }
+            None => {
+                let _guard = self.refresh.lock().await;
+                let (refreshed_meanwhile, limited) =
+                    self.read(|s| (s.generation != generation, self.rate_limited(s)));
+                if !refreshed_meanwhile && !limited {
+                    let _recorded_in_state = self.fetch_now().await;
+                }
+                self.read(|s| match s.keys.get(kid) {
+                    Some(key) => Lookup::Found(key.clone()),
+                    None if s.last_failed => Lookup::Unavailable,
+                    None => Lookup::Unknown,
+                })
+            }
+        }
+    }
+
+    pub(crate) async fn warm_up(&self) -> Result<(), KeySourceError> {
+        let _guard = self.refresh.lock().await;
+        self.fetch_now().await
+    }
+
+    /// One fetch; the caller holds the refresh lock.
+    async fn fetch_now(&self) -> Result<(), KeySourceError> {
+        let result = match self.source.fetch().await {
+            Ok(set) if set.keys.is_empty() => Err(KeySourceError::NoUsableKeys),
+            other => other,
+        };
+        let now = self.clock.now();
+        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        state.last_attempt = Some(now);
+        state.generation = state.generation.wrapping_add(1);
+        match result {
+            Ok(set) => {
+                let ttl = set.max_age.unwrap_or(self.fallback_ttl).min(self.max_ttl);
+                state.keys = set
+                    .keys
+                    .into_iter()
+                    .map(|k| (k.kid.clone(), Arc::new(k)))
+                    .collect();
+                state.fresh_until = now.checked_add(ttl);
+                state.last_failed = false;
+                tracing::debug!(
+                    keys = state.keys.len(),
+                    ttl_s = ttl.as_secs(),
+                    "signing keys refreshed"
+                );
+                Ok(())
+            }
+            Err(e) => {
+                state.last_failed = true;
+                tracing::warn!(error = %e, cached_keys = state.keys.len(), "fetching signing keys failed; keeping cached keys");
+                Err(e)
+            }
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! The bearer header and the token: strict parsing, signature, claims (research R5–R13).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use http::header::AUTHORIZATION;
+use serde_json::{Map, Value};
+
+use super::error::AuthError;
+use super::keys::{KeyCache, Lookup};
+use super::{OidcConfig, OidcMode, GOOGLE_ISSUERS, SIGNATURE_REMOVED_BY_GOOGLE};
+
+/// Tokens claiming a longer life than this are not Google's (Google issues 1 h).
+const MAX_LIFETIME: f64 = 86_400.0;
+
+/// The claims of a verified token, handed to handlers through
+/// [`EventContext::claims`](crate::EventContext::claims) (SPEC A4).
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerifiedClaims {
+    /// The caller's e-mail (the push service account); checked against the allow-list.
+    pub email: String,
+    /// `sub`: the caller's unique numeric id, when present.
+    pub subject: Option<String>,
+    /// `aud`: the audience the token was minted for (one of the configured ones).
+    pub audience: String,
+    /// `iss`.
+    pub issuer: String,
+    /// `iat`.
+    pub issued_at: DateTime<Utc>,
+    /// `exp`.
+    pub expires_at: DateTime<Utc>,
+    /// The header's `kid`.
+    pub key_id: String,
+    /// `false` only in [`OidcMode::TrustCloudRunIam`] for a token whose signature Cloud Run had
+    /// removed (and checked).
+    pub signature_verified: bool,
+    /// Every claim of the payload, for anything not lifted into a field (`azp`…).
+    pub claims: Map<String, Value>,
+}
+
+/// The token from the request's single `Authorization: Bearer` field (R5, R6).
+pub(crate) fn bearer_token(headers: &http::HeaderMap, max_len: usize) -> Result<&str, AuthError> {
+    let mut fields = headers.get_all(AUTHORIZATION).iter();
+    let Some(field) = fields.next() else {
+        return Err(AuthError::MissingToken);
+    };
+    if fields.next().is_some() {
+        return Err(AuthError::invalid("multiple_authorization_headers"));
+    }
+    // Cap before any parsing: the scheme and spaces add a few bytes at most.
+    if field.len() > max_len.saturating_add(64) {
+        return Err(AuthError::invalid("token_too_long"));
+    }
+    let value = field
+        .to_str()
+        .map_err(|_| AuthError::invalid("malformed_authorization_header"))?;
+    let (scheme, rest) = value
+        .split_once(' ')
+        .ok_or(AuthError::invalid("malformed_authorization_header"))?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(AuthError::invalid("not_a_bearer_token"));
+    }
+    let token = rest.trim_start_matches(' ');
+    if token.is_empty() || !is_b64token(token) {
+        return Err(AuthError::invalid("malformed_authorization_header"));
+    }
+    if token.len() > max_len {
+        return Err(AuthError::invalid("token_too_long"));
+    }
+    Ok(token)
+}
+
+/// RFC 6750 `b64token`: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`.
+fn is_b64token(token: &str) -> bool {
+    let body = token.trim_end_matches('=');
+    !body.is_empty()
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b))
+}
+
+/// Strict unpadded base64url (no `=`, no `+`/`/`, no stray bits).
+fn b64(segment: &str, reason: &'static str) -> Result<Vec<u8>, AuthError> {
+    URL_SAFE_NO_PAD
+        .decode(segment)
+        .map_err(|_| AuthError::invalid(reason))
+}
+
+fn json_object(bytes: &[u8], reason: &'static str) -> Result<Map<String, Value>, AuthError> {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Err(AuthError::invalid(reason)),
+    }
+}
+
+fn seconds(time: SystemTime) -> f64 {
+    match time.duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_secs_f64(),
+        Err(e) => -e.duration().as_secs_f64(),
+    }
+}
+
+fn to_datetime(secs: f64) -> DateTime<Utc> {
+    // Whole seconds are what Google sends; a fraction is dropped.
+    #[allow(clippy::cast_possible_truncation)]
+    let whole = secs.floor() as i64;
+    DateTime::from_timestamp(whole, 0).unwrap_or_default()
+}
+
+fn numeric(claims: &Map<String, Value>, name: &str) -> Result<Option<f64>, AuthError> {
+    match claims.get(name) {
+        None => Ok(None),
+        Some(Value::Number(n)) => n
+            .as_f64()
+            .filter(|f| f.is_finite())
+            .map(Some)
+            .ok_or(AuthError::invalid("time_claim_not_numeric")),
+        Some(_) => Err(AuthError::invalid("time_claim_not_numeric")),
+    }
+}
+
+/// Runs every check in the documented order; fail-closed.
+pub(crate) async fn verify(
+    config: &OidcConfig,
+    cache: &KeyCache,
+    token: &str,
+) -> Result<VerifiedClaims, AuthError> {
+    if token.len() > config.max_token_length {
+        return Err(AuthError::invalid("token_too_long"));
+    }
+    let mut parts = token.split('.');
+    let (Some(header_b64), Some(payload_b64), Some(signature_b64), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(AuthError::invalid("not_three_segments"));
+    };
+    let header = json_object(
+        &b64(header_b64, "malformed_header")?,
+        "header_not_json_object",
+    )?;
+    let payload = json_object(
+        &b64(payload_b64, "malformed_payload")?,
+        "payload_not_json_object",
+    )?;
+
+    // The algorithm is ours to choose, never the token's (RFC 8725 §3.1).
+    if header.get("alg").and_then(Value::as_str) != Some("RS256") {
+        return Err(AuthError::invalid("algorithm_not_allowed"));
+    }
+    if header.contains_key("crit") {
+        return Err(AuthError::invalid("critical_header_unsupported"));
+    }
+    let kid = match header.get("kid") {
+        Some(Value::String(kid)) if !kid.is_empty() => kid.clone(),
+        _ => return Err(AuthError::invalid("key_id_missing")),
+    };
+
+    let signature_verified = if signature_b64 == SIGNATURE_REMOVED_BY_GOOGLE {
+        if config.mode != OidcMode::TrustCloudRunIam {
+            return Err(AuthError::invalid("signature_removed"));
+        }
+        false
+    } else {
+        let signature = b64(signature_b64, "malformed_signature")?;
+        let key = match cache.key(&kid).await {
+            Lookup::Found(key) => key,
+            Lookup::Unknown => return Err(AuthError::invalid("unknown_key_id")),
+            Lookup::Unavailable => {
+                return Err(AuthError::KeysUnavailable {
+                    reason: "key_source_unavailable",
+                })
+            }
+        };
+        let signed = &token[..header_b64.len() + 1 + payload_b64.len()];
+        if !key.verify_rs256(signed.as_bytes(), &signature) {
+            return Err(AuthError::invalid("bad_signature"));
+        }
+        true
+    };
+
+    check_claims(config, payload, kid, signature_verified)
+}
+
+fn check_claims(
+    config: &OidcConfig,
+    claims: Map<String, Value>,
+    key_id: String,
+    signature_verified: bool,
+) -> Result<VerifiedClaims, AuthError> {
+    let issuer = match claims.get("iss") {
+        Some(Value::String(iss)) if GOOGLE_ISSUERS.contains(&iss.as_str()) => iss.clone(),
+        _ => return Err(AuthError::invalid("wrong_issuer")),
+    };
+    let audience = match claims.get("aud") {
+        Some(Value::String(aud)) if config.audiences.iter().any(|a| a == aud) => aud.clone(),
+        Some(Value::Array(_)) => return Err(AuthError::invalid("audience_not_a_string")),
+        _ => return Err(AuthError::invalid("wrong_audience")),
+    };
+
+    let now = seconds(config.clock.now());
+    let leeway = config.leeway.as_secs_f64();
+    let exp = numeric(&claims, "exp")?.ok_or(AuthError::invalid("expiry_missing"))?;
+    let iat = numeric(&claims, "iat")?.ok_or(AuthError::invalid("issued_at_missing"))?;
+    if now > exp + leeway {
+        return Err(AuthError::invalid("expired"));
+    }
+    if iat > now + leeway {
+        return Err(AuthError::invalid("issued_in_future"));
+    }
+    if iat > exp {
+        return Err(AuthError::invalid("issued_after_expiry"));
+    }
+    if exp - now > MAX_LIFETIME {
+        return Err(AuthError::invalid("lifetime_too_long"));
+    }
+    if let Some(nbf) = numeric(&claims, "nbf")? {
+        if nbf > now + leeway {
+            return Err(AuthError::invalid("not_yet_valid"));
+        }
+    }
+
+    // Genuine and addressed to us: from here on a failure is "not allowed" (403).
+    if claims.get("email_verified") != Some(&Value::Bool(true)) {
+        return Err(AuthError::forbidden("email_not_verified"));
+    }
+    let email = match claims.get("email") {
+        Some(Value::String(e)) if config.allowed_emails.iter().any(|a| a == e) => e.clone(),
+        _ => return Err(AuthError::forbidden("email_not_allowed")),
+    };
+    let subject = claims.get("sub").and_then(Value::as_str).map(str::to_owned);
+    if !config.allowed_subjects.is_empty()
+        && !subject
+            .as_ref()
+            .is_some_and(|s| config.allowed_subjects.contains(s))
+    {
+        return Err(AuthError::forbidden("subject_not_allowed"));
+    }
+
+    Ok(VerifiedClaims {
+        email,
+        subject,
+        audience,
+        issuer,
+        issued_at: to_datetime(iat),
+        expires_at: to_datetime(exp),
+        key_id,
+        signature_verified,
+        claims,
+    })
+}

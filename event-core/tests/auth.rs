@@ -1,0 +1,551 @@
+//! OIDC verification through the public API: every row of the attack catalogue (research §5.1)
+//! and each header case (R5–R7), with an injected clock and the test keys.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, SystemTime};
+
+use gcp_events_core::auth::{AuthError, KeySet, OidcConfig, OidcMode, OidcVerifier};
+use gcp_events_core::testing::auth::{
+    jwks, push_claims, segment, unix, TestClock, TestSigner, TEST_AUDIENCE, TEST_EMAIL,
+};
+use http::StatusCode;
+use serde_json::{json, Value};
+
+const KID: &str = "0123456789abcdef0123456789abcdef01234567";
+
+fn now() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_790_000_000)
+}
+
+fn google() -> TestSigner {
+    TestSigner::google(KID)
+}
+
+fn config() -> OidcConfig {
+    OidcConfig::new()
+        .audience(TEST_AUDIENCE)
+        .allowed_email(TEST_EMAIL)
+        .key_source(KeySet::from_jwks_json(jwks(&[&google()]).to_string().as_bytes()).unwrap())
+        .clock(TestClock::at(now()))
+}
+
+fn verifier() -> OidcVerifier {
+    config().build().unwrap()
+}
+
+fn claims() -> Value {
+    push_claims(now())
+}
+
+fn with(mut claims: Value, key: &str, value: Value) -> Value {
+    claims[key] = value;
+    claims
+}
+
+fn without(mut claims: Value, key: &str) -> Value {
+    claims.as_object_mut().unwrap().remove(key);
+    claims
+}
+
+async fn verdict(token: &str) -> Result<(), AuthError> {
+    verifier().verify_token(token).await.map(|_| ())
+}
+
+async fn assert_401(token: &str, reason: &str) {
+    let err = verdict(token).await.expect_err("must be rejected");
+    assert_eq!(err.status(), StatusCode::UNAUTHORIZED, "{err:?}");
+    assert_eq!(err.reason(), reason);
+}
+
+async fn assert_403(token: &str, reason: &str) {
+    let err = verdict(token).await.expect_err("must be rejected");
+    assert_eq!(err.status(), StatusCode::FORBIDDEN, "{err:?}");
+    assert_eq!(err.reason(), reason);
+}
+
+#[tokio::test]
+async fn a1_genuine_token_is_accepted_with_its_claims() {
+    let token = google().token(&claims());
+    let verified = verifier().verify_token(&token).await.unwrap();
+    assert_eq!(verified.email, TEST_EMAIL);
+    assert_eq!(verified.audience, TEST_AUDIENCE);
+    assert_eq!(verified.subject.as_deref(), Some("113774264463038321964"));
+    assert_eq!(verified.issuer, "https://accounts.google.com");
+    assert_eq!(verified.key_id, KID);
+    assert!(verified.signature_verified);
+    assert_eq!(verified.issued_at.timestamp(), unix(now()));
+    assert_eq!(verified.expires_at.timestamp(), unix(now()) + 3600);
+    assert_eq!(verified.claims["azp"], "113774264463038321964");
+}
+
+#[tokio::test]
+async fn a1_issuer_without_scheme_is_accepted() {
+    let token = google().token(&with(claims(), "iss", json!("accounts.google.com")));
+    verdict(&token).await.unwrap();
+}
+
+#[tokio::test]
+async fn alg_none_is_401() {
+    for alg in ["none", "None", "NONE"] {
+        let header = json!({"alg": alg, "kid": KID, "typ": "JWT"});
+        let token = format!("{}.{}.", segment(&header), segment(&claims()));
+        assert_401(&token, "algorithm_not_allowed").await;
+    }
+}
+
+#[tokio::test]
+async fn hs256_signed_with_the_public_key_is_401() {
+    let header = json!({"alg": "HS256", "kid": KID, "typ": "JWT"});
+    let input = format!("{}.{}", segment(&header), segment(&claims()));
+    // The classic confusion: the public key's bytes used as an HMAC secret.
+    let public = google().jwk().to_string();
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, public.as_bytes());
+    let tag = ring::hmac::sign(&key, input.as_bytes());
+    let token = format!(
+        "{input}.{}",
+        base64::Engine::encode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            tag.as_ref()
+        )
+    );
+    assert_401(&token, "algorithm_not_allowed").await;
+}
+
+#[tokio::test]
+async fn rs512_and_ps256_by_the_right_key_are_401() {
+    let signer = google();
+    for (alg, encoding) in [
+        (
+            "RS512",
+            &ring::signature::RSA_PKCS1_SHA512 as &'static dyn ring::signature::RsaEncoding,
+        ),
+        ("PS256", &ring::signature::RSA_PSS_SHA256),
+    ] {
+        let header = json!({"alg": alg, "kid": KID, "typ": "JWT"});
+        let input = format!("{}.{}", segment(&header), segment(&claims()));
+        let token = format!("{input}.{}", signer.signature(&input, encoding));
+        assert_401(&token, "algorithm_not_allowed").await;
+        // And the same signature relabelled RS256 does not verify either.
+        let relabelled_header = segment(&json!({"alg": "RS256", "kid": KID, "typ": "JWT"}));
+        let relabelled = format!(
+            "{relabelled_header}.{}.{}",
+            segment(&claims()),
+            signer.signature(&input, encoding)
+        );
+        assert_401(&relabelled, "bad_signature").await;
+    }
+}
+
+#[tokio::test]
+async fn unknown_kid_is_401_after_a_refresh() {
+    let token = TestSigner::google("some-other-kid").token(&claims());
+    assert_401(&token, "unknown_key_id").await;
+}
+
+#[tokio::test]
+async fn missing_or_empty_kid_is_401() {
+    let signer = google();
+    let token = signer.sign(&json!({"alg": "RS256", "typ": "JWT"}), &claims());
+    assert_401(&token, "key_id_missing").await;
+    let token = signer.sign(&json!({"alg": "RS256", "kid": "", "typ": "JWT"}), &claims());
+    assert_401(&token, "key_id_missing").await;
+    let token = signer.sign(&json!({"alg": "RS256", "kid": 7, "typ": "JWT"}), &claims());
+    assert_401(&token, "key_id_missing").await;
+}
+
+#[tokio::test]
+async fn crit_header_is_401() {
+    let token = google().sign(
+        &json!({"alg": "RS256", "kid": KID, "crit": ["exp"], "exp": 1}),
+        &claims(),
+    );
+    assert_401(&token, "critical_header_unsupported").await;
+}
+
+#[tokio::test]
+async fn signed_by_another_key_with_the_same_kid_is_401() {
+    let token = TestSigner::attacker(KID).token(&claims());
+    assert_401(&token, "bad_signature").await;
+}
+
+#[tokio::test]
+async fn expired_beyond_leeway_is_401_within_leeway_accepted() {
+    let iat = unix(now()) - 3700;
+    let expired_long_ago = with(
+        with(claims(), "iat", json!(iat)),
+        "exp",
+        json!(unix(now()) - 61),
+    );
+    assert_401(&google().token(&expired_long_ago), "expired").await;
+    let just_expired = with(
+        with(claims(), "iat", json!(iat)),
+        "exp",
+        json!(unix(now()) - 59),
+    );
+    verdict(&google().token(&just_expired)).await.unwrap();
+}
+
+#[tokio::test]
+async fn issued_in_the_future_is_401_small_skew_accepted() {
+    let future = with(claims(), "iat", json!(unix(now()) + 3600));
+    let future = with(future, "exp", json!(unix(now()) + 7200));
+    assert_401(&google().token(&future), "issued_in_future").await;
+    let five_seconds = with(claims(), "iat", json!(unix(now()) + 5));
+    verdict(&google().token(&five_seconds)).await.unwrap();
+}
+
+#[tokio::test]
+async fn leeway_is_configurable() {
+    let five_seconds = with(claims(), "iat", json!(unix(now()) + 5));
+    let strict = config().leeway(Duration::ZERO).build().unwrap();
+    let err = strict
+        .verify_token(&google().token(&five_seconds))
+        .await
+        .unwrap_err();
+    assert_eq!(err.reason(), "issued_in_future");
+}
+
+#[tokio::test]
+async fn nbf_in_the_future_is_401() {
+    let token = google().token(&with(claims(), "nbf", json!(unix(now()) + 3600)));
+    assert_401(&token, "not_yet_valid").await;
+    let past = google().token(&with(claims(), "nbf", json!(unix(now()) - 10)));
+    verdict(&past).await.unwrap();
+}
+
+#[tokio::test]
+async fn expiry_more_than_a_day_ahead_is_401() {
+    let token = google().token(&with(claims(), "exp", json!(unix(now()) + 2 * 86_400)));
+    assert_401(&token, "lifetime_too_long").await;
+}
+
+#[tokio::test]
+async fn iat_after_exp_is_401() {
+    let token = google().token(&with(
+        with(claims(), "iat", json!(unix(now()) + 30)),
+        "exp",
+        json!(unix(now()) + 20),
+    ));
+    assert_401(&token, "issued_after_expiry").await;
+}
+
+#[tokio::test]
+async fn missing_exp_or_iat_is_401() {
+    assert_401(&google().token(&without(claims(), "exp")), "expiry_missing").await;
+    assert_401(&google().token(&without(claims(), "iat")), "issued_at_missing").await;
+}
+
+#[tokio::test]
+async fn time_claims_as_strings_are_401() {
+    let exp = unix(now()) + 3600;
+    let token = google().token(&with(claims(), "exp", json!(exp.to_string())));
+    assert_401(&token, "time_claim_not_numeric").await;
+    let token = google().token(&with(claims(), "iat", json!(unix(now()).to_string())));
+    assert_401(&token, "time_claim_not_numeric").await;
+    let token = google().token(&with(claims(), "nbf", json!("0")));
+    assert_401(&token, "time_claim_not_numeric").await;
+}
+
+#[tokio::test]
+async fn float_exp_is_accepted() {
+    let exp = unix(now()) as f64 + 3600.5;
+    verdict(&google().token(&with(claims(), "exp", json!(exp))))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn wrong_audience_is_401() {
+    for aud in [
+        json!("https://attacker.example/push"),
+        json!(format!("{TEST_AUDIENCE}/")),
+        json!(TEST_AUDIENCE.to_uppercase()),
+        json!(""),
+        json!(17),
+    ] {
+        assert_401(&google().token(&with(claims(), "aud", aud)), "wrong_audience").await;
+    }
+    assert_401(&google().token(&without(claims(), "aud")), "wrong_audience").await;
+}
+
+#[tokio::test]
+async fn audience_array_is_401_even_when_it_contains_ours() {
+    let token = google().token(&with(claims(), "aud", json!([TEST_AUDIENCE])));
+    assert_401(&token, "audience_not_a_string").await;
+}
+
+#[tokio::test]
+async fn any_configured_audience_is_accepted() {
+    let other = "https://other.example/push";
+    let v = config().audience(other).build().unwrap();
+    let token = google().token(&with(claims(), "aud", json!(other)));
+    assert_eq!(v.verify_token(&token).await.unwrap().audience, other);
+}
+
+#[tokio::test]
+async fn wrong_issuer_is_401() {
+    for iss in [
+        json!("https://attacker.example"),
+        json!("http://accounts.google.com"),
+        json!(["https://accounts.google.com"]),
+    ] {
+        assert_401(&google().token(&with(claims(), "iss", iss)), "wrong_issuer").await;
+    }
+    assert_401(&google().token(&without(claims(), "iss")), "wrong_issuer").await;
+}
+
+#[tokio::test]
+async fn unverified_email_is_403() {
+    for value in [json!(false), json!("true"), json!(1)] {
+        let token = google().token(&with(claims(), "email_verified", value));
+        assert_403(&token, "email_not_verified").await;
+    }
+    assert_403(
+        &google().token(&without(claims(), "email_verified")),
+        "email_not_verified",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn other_email_is_403() {
+    for email in [
+        json!("someone@other-project.iam.gserviceaccount.com"),
+        json!(TEST_EMAIL.to_uppercase()),
+        json!(""),
+        json!([TEST_EMAIL]),
+    ] {
+        assert_403(
+            &google().token(&with(claims(), "email", email)),
+            "email_not_allowed",
+        )
+        .await;
+    }
+    assert_403(
+        &google().token(&without(claims(), "email")),
+        "email_not_allowed",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn subject_allow_list_is_enforced_when_set() {
+    let token = google().token(&claims());
+    let pinned = config().allowed_subject("42").build().unwrap();
+    let err = pinned.verify_token(&token).await.unwrap_err();
+    assert_eq!(
+        (err.status(), err.reason()),
+        (StatusCode::FORBIDDEN, "subject_not_allowed")
+    );
+    let right = config()
+        .allowed_subject("113774264463038321964")
+        .build()
+        .unwrap();
+    right.verify_token(&token).await.unwrap();
+}
+
+#[tokio::test]
+async fn damaged_signatures_are_401() {
+    let token = google().token(&claims());
+    let (input, sig) = token.rsplit_once('.').unwrap();
+    assert_401(&format!("{input}."), "bad_signature").await;
+    assert_401(&format!("{input}.{}", &sig[..sig.len() - 8]), "malformed_signature").await;
+    let mut flipped = sig.as_bytes().to_vec();
+    flipped[10] = if flipped[10] == b'A' { b'B' } else { b'A' };
+    assert_401(
+        &format!("{input}.{}", String::from_utf8(flipped).unwrap()),
+        "bad_signature",
+    )
+    .await;
+    // A valid signature moved onto another payload.
+    let other = segment(&with(claims(), "email", json!("x@y.z")));
+    let header = input.split('.').next().unwrap();
+    assert_401(&format!("{header}.{other}.{sig}"), "bad_signature").await;
+}
+
+#[tokio::test]
+async fn non_canonical_base64_is_401() {
+    let token = google().token(&claims());
+    let parts: Vec<&str> = token.split('.').collect();
+    // Padding.
+    let padded = format!("{}==.{}.{}", parts[0], parts[1], parts[2]);
+    assert_401(&padded, "malformed_header").await;
+    // Standard alphabet instead of URL-safe.
+    let std_sig = parts[2].replace('-', "+").replace('_', "/");
+    if std_sig != parts[2] {
+        assert_401(
+            &format!("{}.{}.{std_sig}", parts[0], parts[1]),
+            "malformed_signature",
+        )
+        .await;
+    }
+    // An illegal character.
+    assert_401(
+        &format!("{}.{}!.{}", parts[0], parts[1], parts[2]),
+        "malformed_payload",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn wrong_segment_counts_and_non_json_are_401() {
+    let token = google().token(&claims());
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_401(&format!("{}.{}", parts[0], parts[1]), "not_three_segments").await;
+    assert_401(&format!("{token}.{}", parts[2]), "not_three_segments").await;
+    assert_401("", "not_three_segments").await;
+    let not_json = base64::Engine::encode(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        b"not json",
+    );
+    assert_401(
+        &format!("{not_json}.{}.{}", parts[1], parts[2]),
+        "header_not_json_object",
+    )
+    .await;
+    let array = segment(&json!([1, 2]));
+    assert_401(
+        &format!("{}.{array}.{}", parts[0], parts[2]),
+        "payload_not_json_object",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn oversized_token_is_401_before_decoding() {
+    let big = with(claims(), "padding", json!("x".repeat(1 << 20)));
+    assert_401(&google().token(&big), "token_too_long").await;
+    // Just under the default cap passes; the cap is configurable.
+    let small = google().token(&claims());
+    let tight = config().max_token_length(small.len() - 1).build().unwrap();
+    assert_eq!(
+        tight.verify_token(&small).await.unwrap_err().reason(),
+        "token_too_long"
+    );
+}
+
+#[tokio::test]
+async fn removed_signature_is_401_unless_cloud_run_iam_is_trusted() {
+    let token = google().token(&claims());
+    let (input, _) = token.rsplit_once('.').unwrap();
+    let stripped = format!("{input}.SIGNATURE_REMOVED_BY_GOOGLE");
+    assert_401(&stripped, "signature_removed").await;
+
+    let trusting = config().mode(OidcMode::TrustCloudRunIam).build().unwrap();
+    let claims_seen = trusting.verify_token(&stripped).await.unwrap();
+    assert!(!claims_seen.signature_verified);
+    assert_eq!(claims_seen.email, TEST_EMAIL);
+    // Claims are still checked in that mode…
+    let other_aud = google().token(&with(claims(), "aud", json!("https://x.example")));
+    let (input, _) = other_aud.rsplit_once('.').unwrap();
+    let err = trusting
+        .verify_token(&format!("{input}.SIGNATURE_REMOVED_BY_GOOGLE"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.reason(), "wrong_audience");
+    // …and a token with a real signature is still verified.
+    let forged = TestSigner::attacker(KID).token(&claims());
+    assert_eq!(
+        trusting.verify_token(&forged).await.unwrap_err().reason(),
+        "bad_signature"
+    );
+    assert!(
+        trusting
+            .verify_token(&google().token(&claims()))
+            .await
+            .unwrap()
+            .signature_verified
+    );
+}
+
+fn headers(values: &[&str]) -> http::HeaderMap {
+    let mut map = http::HeaderMap::new();
+    for v in values {
+        map.append(http::header::AUTHORIZATION, v.parse().unwrap());
+    }
+    map
+}
+
+async fn header_verdict(values: &[&str]) -> Result<(), AuthError> {
+    verifier()
+        .verify_headers(&headers(values))
+        .await
+        .map(|_| ())
+}
+
+#[tokio::test]
+async fn r5_scheme_is_case_insensitive_with_one_or_more_spaces() {
+    let token = google().token(&claims());
+    for value in [
+        format!("Bearer {token}"),
+        format!("bearer {token}"),
+        format!("BEARER {token}"),
+        format!("Bearer   {token}"),
+    ] {
+        header_verdict(&[&value]).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn r5_malformed_authorization_headers_are_401() {
+    let token = google().token(&claims());
+    let cases = [
+        (format!("Basic {token}"), "not_a_bearer_token"),
+        (format!("Bearer\t{token}"), "malformed_authorization_header"),
+        (format!("Bearer {token} extra"), "malformed_authorization_header"),
+        (format!("Bearer {token},x=y"), "malformed_authorization_header"),
+        ("Bearer ".to_owned(), "malformed_authorization_header"),
+        ("Bearer".to_owned(), "malformed_authorization_header"),
+        (format!(" Bearer {token}"), "not_a_bearer_token"),
+        (token.clone(), "malformed_authorization_header"),
+    ];
+    for (value, reason) in cases {
+        let err = header_verdict(&[&value]).await.unwrap_err();
+        assert_eq!(err.status(), StatusCode::UNAUTHORIZED, "{value}");
+        assert_eq!(err.reason(), reason, "{value}");
+    }
+}
+
+#[tokio::test]
+async fn r5_missing_header_is_401_missing_token() {
+    let err = header_verdict(&[]).await.unwrap_err();
+    assert_eq!(err, AuthError::MissingToken);
+    assert_eq!(err.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn r5_two_authorization_headers_are_401_even_if_both_are_valid() {
+    let token = format!("Bearer {}", google().token(&claims()));
+    let err = header_verdict(&[&token, &token]).await.unwrap_err();
+    assert_eq!(err.reason(), "multiple_authorization_headers");
+}
+
+#[tokio::test]
+async fn r6_oversized_header_is_refused_before_parsing() {
+    let value = format!("Bearer {}", "a".repeat(64 * 1024));
+    let err = header_verdict(&[&value]).await.unwrap_err();
+    assert_eq!(err.reason(), "token_too_long");
+}
+
+#[tokio::test]
+async fn configuration_requires_audience_and_email() {
+    let keys = KeySet::from_jwks_json(jwks(&[&google()]).to_string().as_bytes()).unwrap();
+    let no_aud = OidcConfig::new()
+        .allowed_email(TEST_EMAIL)
+        .key_source(keys.clone());
+    assert!(no_aud.build().is_err());
+    let no_email = OidcConfig::new().audience(TEST_AUDIENCE).key_source(keys);
+    assert!(no_email.build().is_err());
+}
+
+#[test]
+fn r20_crypto_backend_is_compiled_in() {
+    // Signing and verifying a real token must work (no backend chosen at run time).
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let claims = rt
+        .block_on(verifier().verify_token(&google().token(&claims())))
+        .unwrap();
+    assert!(claims.signature_verified);
+}
