@@ -232,7 +232,11 @@ async fn iat_after_exp_is_401() {
 #[tokio::test]
 async fn missing_exp_or_iat_is_401() {
     assert_401(&google().token(&without(claims(), "exp")), "expiry_missing").await;
-    assert_401(&google().token(&without(claims(), "iat")), "issued_at_missing").await;
+    assert_401(
+        &google().token(&without(claims(), "iat")),
+        "issued_at_missing",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -263,7 +267,11 @@ async fn wrong_audience_is_401() {
         json!(""),
         json!(17),
     ] {
-        assert_401(&google().token(&with(claims(), "aud", aud)), "wrong_audience").await;
+        assert_401(
+            &google().token(&with(claims(), "aud", aud)),
+            "wrong_audience",
+        )
+        .await;
     }
     assert_401(&google().token(&without(claims(), "aud")), "wrong_audience").await;
 }
@@ -349,7 +357,11 @@ async fn damaged_signatures_are_401() {
     let token = google().token(&claims());
     let (input, sig) = token.rsplit_once('.').unwrap();
     assert_401(&format!("{input}."), "bad_signature").await;
-    assert_401(&format!("{input}.{}", &sig[..sig.len() - 8]), "malformed_signature").await;
+    assert_401(
+        &format!("{input}.{}", &sig[..sig.len() - 8]),
+        "malformed_signature",
+    )
+    .await;
     let mut flipped = sig.as_bytes().to_vec();
     flipped[10] = if flipped[10] == b'A' { b'B' } else { b'A' };
     assert_401(
@@ -492,8 +504,14 @@ async fn r5_malformed_authorization_headers_are_401() {
     let cases = [
         (format!("Basic {token}"), "not_a_bearer_token"),
         (format!("Bearer\t{token}"), "malformed_authorization_header"),
-        (format!("Bearer {token} extra"), "malformed_authorization_header"),
-        (format!("Bearer {token},x=y"), "malformed_authorization_header"),
+        (
+            format!("Bearer {token} extra"),
+            "malformed_authorization_header",
+        ),
+        (
+            format!("Bearer {token},x=y"),
+            "malformed_authorization_header",
+        ),
         ("Bearer ".to_owned(), "malformed_authorization_header"),
         ("Bearer".to_owned(), "malformed_authorization_header"),
         (format!(" Bearer {token}"), "not_a_bearer_token"),
@@ -548,4 +566,115 @@ fn r20_crypto_backend_is_compiled_in() {
         .block_on(verifier().verify_token(&google().token(&claims())))
         .unwrap();
     assert!(claims.signature_verified);
+}
+
+#[test]
+fn secure_by_default_building_requires_an_auth_choice() {
+    use gcp_events_core::{ConfigError, EventService};
+    let none = EventService::builder().build().unwrap_err();
+    assert_eq!(none, ConfigError::NoAuthentication);
+    assert!(none.to_string().contains("allow_unauthenticated"));
+    EventService::builder()
+        .allow_unauthenticated()
+        .build()
+        .unwrap();
+    EventService::builder().oidc(config()).build().unwrap();
+    let key = gcp_events_core::signed_url::UrlSigningKey::new([1u8; 32]).unwrap();
+    EventService::builder()
+        .signed_urls(key.clone())
+        .build()
+        .unwrap();
+    // Both together: both are required, which is allowed.
+    EventService::builder()
+        .oidc(config())
+        .signed_urls(key.clone())
+        .build()
+        .unwrap();
+    // Contradictory choices are refused rather than silently resolved.
+    assert!(matches!(
+        EventService::builder()
+            .oidc(config())
+            .allow_unauthenticated()
+            .build(),
+        Err(ConfigError::Auth(_))
+    ));
+    // An incomplete OIDC configuration fails the service build, not the first request.
+    assert!(EventService::builder()
+        .oidc(OidcConfig::new().allowed_email(TEST_EMAIL))
+        .build()
+        .is_err());
+}
+
+/// A writer that keeps everything logged, to search it for secrets.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn a5_r15_tokens_and_signed_url_tokens_never_reach_the_logs() {
+    use gcp_events_core::signed_url::UrlSigningKey;
+    use gcp_events_core::{handler_fn, EventService};
+    use http_body_util::Full;
+
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(captured.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let key = UrlSigningKey::new([3u8; 32]).unwrap();
+    let service = EventService::builder()
+        .oidc(config())
+        .signed_urls(key.clone())
+        .debug(true)
+        .handler(handler_fn(|_event| async move { Ok(()) }))
+        .build()
+        .unwrap();
+    let good = google().token(&claims());
+    let forged = TestSigner::attacker(KID).token(&claims());
+    let url = gcp_events_core::event_url::event_url("k", "r")
+        .base_url("")
+        .signed(&key)
+        .build()
+        .unwrap();
+    let sig = url.split("gcp_events_sig=").nth(1).unwrap().to_owned();
+    for (token, target, status) in [
+        (&good, url.clone(), 201),
+        (&forged, url.clone(), 401),
+        (
+            &good,
+            "/gcp-events/events/k/r?gcp_events_sig=v1.-.AAAA".to_owned(),
+            401,
+        ),
+    ] {
+        let request = http::Request::post(target)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Full::new(bytes::Bytes::from_static(b"{}")))
+            .unwrap();
+        let response = service.handle(request).await;
+        assert_eq!(response.status(), status);
+    }
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("event request done"), "logging was captured");
+    for secret in [good.as_str(), forged.as_str(), sig.as_str(), "v1.-.AAAA"] {
+        let signature = secret.rsplit('.').next().unwrap();
+        assert!(!logs.contains(signature), "a secret reached the logs");
+    }
 }

@@ -1,4 +1,5 @@
-//! Runs each example receiver binary as a user would, and checks what it prints and answers.
+//! Runs each example binary as a user would, and checks what it prints and answers: the three
+//! receivers (axum, warp, poem) must behave the same, and the codec example must round-trip.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::net::SocketAddr;
@@ -143,6 +144,21 @@ async fn check_receiver(bin: &str) {
     );
     let _ = next_line(&mut r).await; // printed before the failing handler ran
 
+    // Paths outside the events path get the framework's bare 404; a segment that is not UTF-8
+    // once decoded gets the core's 400. Nothing is printed for either.
+    for target in ["/", "/other/events/k/r", "/gcp-events/eventsx/k/r"] {
+        assert_eq!(
+            post(r.addr, target, "{}").await,
+            (404, String::new()),
+            "{target}"
+        );
+    }
+    let (status, body) = post(r.addr, "/gcp-events/events/k/%FF", "{}").await;
+    assert_eq!(
+        (status, body.as_str()),
+        (400, r#"{"error":"Invalid percent-encoding in path"}"#)
+    );
+
     // Graceful shutdown: a request whose body is still arriving completes after SIGTERM.
     let mut stream = tokio::net::TcpStream::connect(r.addr).await.unwrap();
     stream
@@ -174,4 +190,86 @@ async fn check_receiver(bin: &str) {
 #[tokio::test]
 async fn axum_receiver() {
     check_receiver(env!("CARGO_BIN_EXE_axum-receiver")).await;
+}
+
+#[tokio::test]
+async fn warp_receiver() {
+    check_receiver(env!("CARGO_BIN_EXE_warp-receiver")).await;
+}
+
+#[tokio::test]
+async fn poem_receiver() {
+    check_receiver(env!("CARGO_BIN_EXE_poem-receiver")).await;
+}
+
+/// The codec example prints one JSON line per step; the decoded message is what was encoded.
+#[tokio::test]
+async fn codec_example() {
+    let out = Command::new(env!("CARGO_BIN_EXE_codec"))
+        .env_remove("BASE_URL")
+        .output()
+        .await
+        .expect("run the codec example");
+    assert!(
+        out.status.success(),
+        "exit status {:?}, stderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let steps: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let names: Vec<&str> = steps.iter().map(|s| s["step"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["envelope", "decoded", "decode_error", "event_url"],
+        "{stdout}"
+    );
+    let (envelope, decoded, error, url) = (&steps[0], &steps[1], &steps[2], &steps[3]);
+
+    // The envelope is in wire form: data is the base64 of the JSON text.
+    let message = &envelope["body"]["message"];
+    let data = serde_json::json!({"order": 42, "status": "paid"});
+    assert_eq!(
+        message["data"],
+        "eyJvcmRlciI6NDIsInN0YXR1cyI6InBhaWQifQ==" // base64 of {"order":42,"status":"paid"}
+    );
+    assert_eq!(message["attributes"]["origin"], "codec-example");
+    assert_eq!(message["messageId"], "2070443601311540");
+    assert_eq!(message["publishTime"], "2021-02-26T19:13:55.749000000Z");
+    assert_eq!(
+        envelope["body"]["subscription"],
+        "projects/my-project/subscriptions/my-sub"
+    );
+
+    // Decoding gives back what was encoded.
+    assert_eq!(decoded["data"], data);
+    assert_eq!(
+        decoded["attributes"],
+        serde_json::json!({"origin": "codec-example"})
+    );
+    assert_eq!(decoded["message_id"], "2070443601311540");
+    assert_eq!(decoded["publish_time"], "2021-02-26T19:13:55.749Z");
+    assert_eq!(
+        decoded["subscription"],
+        "projects/my-project/subscriptions/my-sub"
+    );
+    assert_eq!(decoded["project"], "my-project");
+    assert_eq!(decoded["subscription_id"], "my-sub");
+
+    assert_eq!(
+        error["error"],
+        "Failed to decode Pub/Sub message: the body has no `subscription` member"
+    );
+
+    // The reference's `/` is encoded, so it stays one path segment; parameters form the query.
+    let url = url["url"].as_str().unwrap();
+    let (base_and_path, query) = url.split_once('?').unwrap();
+    let path = base_and_path
+        .strip_prefix("https://my-service.run.app")
+        .unwrap_or_else(|| panic!("{url}"));
+    assert_eq!(path, "/gcp-events/events/order-paid/order%2F42/");
+    assert_eq!(query, "tenant=acme");
 }

@@ -290,3 +290,14 @@ impl JwksServer {
         self.fetches.load(Ordering::SeqCst)
     }
 }
+
+/// A key source that always fails (the JWKS endpoint is down and nothing is cached).
+#[derive(Debug, Clone, Copy)]
+pub struct FailingKeys;
+
+#[async_trait::async_trait]
+impl crate::auth::KeySource for FailingKeys {
+    async fn fetch(&self) -> Result<crate::auth::KeySet, crate::auth::KeySourceError> {
+        Err(crate::auth::KeySourceError::Fetch("test outage".to_owned()))
+    }
+}

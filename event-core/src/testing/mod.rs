@@ -30,6 +30,12 @@
 //! | E8 ack discipline | `e8_discard_is_acknowledged_and_stops_the_rest` (and every failure case: never 2xx) |
 //! | E9 limits | `e9_declared_length_over_limit_is_413_at_once`, `e9_expect_continue_over_limit_is_413_without_100`, `e9_chunked_body_over_limit_is_413`, `e9_body_at_the_limit_is_accepted`, `e9_truncated_body_is_never_dispatched`, `e9_long_uri_is_414`, `e9_deep_nesting_is_400` |
 //! | U2 URLs | `u2_event_urls_round_trip_through_the_server` |
+//! | U3 signed URLs | `u3_signed_url_is_accepted_and_token_stripped`, `u3_bad_signed_url_is_401` |
+//! | A1 OIDC checks | `a2_invalid_token_is_401_invalid_token` (forged, expired, wrong `aud`, two headers), `a4_genuine_token_is_dispatched_with_claims` |
+//! | A2 status codes | `a2_missing_token_is_401_with_bearer_challenge`, `a2_invalid_token_is_401_invalid_token`, `a2_disallowed_caller_is_403`, `a2_keys_unavailable_is_503_with_retry_after` |
+//! | A3 key cache | not HTTP behaviour: `event-core/tests/jwks.rs` against a real JWKS server |
+//! | A4 claims to handlers | `a4_genuine_token_is_dispatched_with_claims` |
+//! | A5 no secrets out | `a5_rejections_never_echo_the_token`, `u3_signed_url_is_accepted_and_token_stripped` |
 //! | E10 one behaviour | every case asserts the exact status, headers and body, and runs per adapter |
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -182,6 +188,14 @@ macro_rules! conformance_suite {
             e9_long_uri_is_414,
             e9_deep_nesting_is_400,
             u2_event_urls_round_trip_through_the_server,
+            a2_missing_token_is_401_with_bearer_challenge,
+            a2_invalid_token_is_401_invalid_token,
+            a2_disallowed_caller_is_403,
+            a2_keys_unavailable_is_503_with_retry_after,
+            a4_genuine_token_is_dispatched_with_claims,
+            a5_rejections_never_echo_the_token,
+            u3_signed_url_is_accepted_and_token_stripped,
+            u3_bad_signed_url_is_401,
         );
     };
 }

@@ -1,10 +1,12 @@
 //! The conformance cases. Each takes the adapter's `start` function and checks one behaviour
 //! over real HTTP; [`conformance_suite!`](crate::conformance_suite) runs them all.
 
+mod auth;
 mod dispatch;
 mod limits;
 mod routing;
 
+pub use auth::*;
 pub use dispatch::*;
 pub use limits::*;
 pub use routing::*;

@@ -1,0 +1,24 @@
+//! An event receiver on poem: `cargo run -p gcp-events-examples --bin poem-receiver`.
+
+use gcp_events_examples as example;
+use poem::error::NotFoundError;
+use poem::listener::TcpAcceptor;
+use poem::EndpointExt;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    example::init_logging();
+    // The endpoint alone: it refuses every path outside the events path itself. Next to other
+    // routes, mount it with `Route::new().nest(service.events_path(), endpoint(service))`; poem's
+    // router then answers a path that is not UTF-8 once decoded with its own text 400.
+    let app = gcp_events_poem::endpoint(example::service()?)
+        // poem's 404 has a "not found" body; answer an empty one, as axum and warp do.
+        .catch_error(|_: NotFoundError| async { poem::http::StatusCode::NOT_FOUND });
+    let listener = tokio::net::TcpListener::bind(example::listen_addr()?).await?;
+    example::announce(listener.local_addr()?, "poem");
+    // No timeout (`None`): like axum and warp, wait for in-flight requests however long they take.
+    poem::Server::new_with_acceptor(TcpAcceptor::from_tokio(listener)?)
+        .run_with_graceful_shutdown(app, example::shutdown_signal(), None)
+        .await?;
+    Ok(())
+}
