@@ -16,6 +16,51 @@ pub fn endpoint(service: EventService) -> EventEndpoint {
     EventEndpoint { service }
 }
 
+/// Serves `service` in front of the rest of your app: requests at or below the service's events
+/// path go straight to the service, everything else to `app`. Prefer this to
+/// `Route::nest`: poem's router decodes the path itself and answers a segment that is not UTF-8
+/// with its own `text/plain` 400, while `mount` lets the core answer it like every adapter.
+///
+/// ```no_run
+/// # async fn run(service: gcp_events_core::EventService) -> std::io::Result<()> {
+/// use poem::{get, handler, listener::TcpListener, Route, Server};
+///
+/// #[handler]
+/// fn health() -> &'static str { "ok" }
+///
+/// let app = gcp_events_poem::mount(service, Route::new().at("/healthz", get(health)));
+/// Server::new(TcpListener::bind("127.0.0.1:8080")).run(app).await
+/// # }
+/// ```
+pub fn mount<E: Endpoint>(service: EventService, app: E) -> Mounted<E> {
+    Mounted {
+        events: endpoint(service),
+        app,
+    }
+}
+
+/// The endpoint made by [`mount`].
+#[derive(Debug)]
+pub struct Mounted<E> {
+    events: EventEndpoint,
+    app: E,
+}
+
+impl<E: Endpoint> Endpoint for Mounted<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> Result<Response> {
+        if self.events.service.owns_path(req.original_uri().path()) {
+            self.events.call(req).await
+        } else {
+            self.app
+                .call(req)
+                .await
+                .map(poem::IntoResponse::into_response)
+        }
+    }
+}
+
 /// The endpoint made by [`endpoint`].
 #[derive(Clone, Debug)]
 pub struct EventEndpoint {

@@ -11,7 +11,7 @@ fn health() -> &'static str {
     "ok"
 }
 
-/// Serves `service` mounted with `gcp_events_poem::endpoint` on 127.0.0.1, next to another route.
+/// Serves `service` with `gcp_events_poem::mount` on 127.0.0.1, in front of another route.
 async fn start(service: EventService) -> SocketAddr {
     let acceptor = poem::listener::TcpListener::bind("127.0.0.1:0")
         .into_acceptor()
@@ -21,9 +21,9 @@ async fn start(service: EventService) -> SocketAddr {
         .as_socket_addr()
         .copied()
         .expect("a TCP address");
-    let app = poem::Route::new().at("/healthz", poem::get(health)).nest(
-        service.events_path(),
-        gcp_events_poem::endpoint(service.clone()),
+    let app = gcp_events_poem::mount(
+        service,
+        poem::Route::new().at("/healthz", poem::get(health)),
     );
     tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(app));
     addr

@@ -6,18 +6,22 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::SocketAddr;
 
+use gcp_events_core::auth::{OidcConfig, OidcMode};
 use gcp_events_core::pubsub::DecodedMessage;
+use gcp_events_core::signed_url::UrlSigningKey;
 use gcp_events_core::{
-    async_trait, Event, EventHandler, EventService, HandlerError, HandlerResult,
+    async_trait, Event, EventHandler, EventService, EventServiceBuilder, HandlerError,
+    HandlerResult,
 };
 use serde::Serialize;
 
 /// Prints each event to stdout as one JSON line:
-/// `{"kind":…,"reference":…,"parameters":{…},"payload":…,"pubsub":{…}}`.
+/// `{"kind":…,"reference":…,"parameters":{…},"payload":…,"pubsub":{…},"caller":{…}}`.
 ///
 /// The payload is the JSON text exactly as received (numbers keep every digit); line breaks
 /// between its tokens become spaces so the event stays on one line. `pubsub` is present when
-/// the payload is a Pub/Sub push envelope. A whole line is written with one locked write, so
+/// the payload is a Pub/Sub push envelope; `caller` when the request carried a verified OIDC
+/// token (its e-mail, subject and audience — never the token). A whole line is written with one locked write, so
 /// lines of concurrent events never interleave.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PrintEvents;
@@ -30,6 +34,17 @@ struct Line<'a> {
     payload: &'a serde_json::value::RawValue,
     #[serde(skip_serializing_if = "Option::is_none")]
     pubsub: Option<&'a DecodedMessage>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    caller: Option<Caller<'a>>,
+}
+
+/// The verified caller, when the receiver authenticates with OIDC (never the token).
+#[derive(Serialize)]
+struct Caller<'a> {
+    email: &'a str,
+    subject: Option<&'a str>,
+    audience: &'a str,
+    signature_verified: bool,
 }
 
 /// The JSON line [`PrintEvents`] prints for `event`.
@@ -49,6 +64,12 @@ pub fn event_line(event: &Event) -> Result<String, serde_json::Error> {
         parameters: event.parameters(),
         payload,
         pubsub: event.pubsub().ok(),
+        caller: event.context().claims.as_ref().map(|c| Caller {
+            email: &c.email,
+            subject: c.subject.as_deref(),
+            audience: &c.audience,
+            signature_verified: c.signature_verified,
+        }),
     })
 }
 
@@ -79,14 +100,79 @@ impl EventHandler for AlwaysFail {
 }
 
 /// The service every example receiver mounts: prints every event, fails kind `fail`,
-/// prefix `/gcp-events`.
-pub fn service() -> Result<EventService, gcp_events_core::ConfigError> {
-    EventService::builder()
-        .allow_unauthenticated()
+/// prefix `/gcp-events`, authentication from the environment (see [`auth_from_env`]).
+pub fn service() -> Result<EventService, Box<dyn std::error::Error>> {
+    let builder = EventService::builder()
         .prefix("/gcp-events")
         .handler(PrintEvents)
-        .kind_handler("fail", AlwaysFail)
-        .build()
+        .kind_handler("fail", AlwaysFail);
+    Ok(auth_from_env(builder, |name| std::env::var(name).ok())?.build()?)
+}
+
+/// Authentication settings from environment variables (read through `var`):
+///
+/// | variable | meaning |
+/// |---|---|
+/// | `GCP_EVENTS_AUDIENCE` | OIDC: the exact `aud` of the push subscription (comma-separated for several) |
+/// | `GCP_EVENTS_ALLOWED_EMAILS` | OIDC: allowed service-account e-mails, comma-separated |
+/// | `GCP_EVENTS_JWKS_URL` | OIDC: key URL (default Google's, `https://www.googleapis.com/oauth2/v3/certs`) |
+/// | `GCP_EVENTS_TRUST_CLOUD_RUN_IAM` | OIDC: `true` behind Cloud Run IAM, which strips the signature |
+/// | `GCP_EVENTS_URL_KEY` | signed event URLs: the HMAC key, base64 (at least 32 bytes) |
+///
+/// OIDC needs both the audience and the e-mails; one without the other is an error, never a
+/// silent fallback. With none of these set the receiver runs unauthenticated, and building the
+/// service logs a warning saying so.
+pub fn auth_from_env(
+    mut builder: EventServiceBuilder,
+    var: impl Fn(&str) -> Option<String>,
+) -> Result<EventServiceBuilder, String> {
+    let list = |name: &str| -> Vec<String> {
+        var(name)
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let audiences = list("GCP_EVENTS_AUDIENCE");
+    let emails = list("GCP_EVENTS_ALLOWED_EMAILS");
+    let mut authenticated = false;
+    match (audiences.is_empty(), emails.is_empty()) {
+        (true, true) => {}
+        (false, false) => {
+            let mut oidc = OidcConfig::new()
+                .allowed_emails(emails)
+                .mode(match var("GCP_EVENTS_TRUST_CLOUD_RUN_IAM").as_deref() {
+                    Some("1" | "true" | "TRUE" | "yes") => OidcMode::TrustCloudRunIam,
+                    _ => OidcMode::VerifySignature,
+                });
+            for audience in audiences {
+                oidc = oidc.audience(audience);
+            }
+            if let Some(url) = var("GCP_EVENTS_JWKS_URL").filter(|u| !u.is_empty()) {
+                oidc = oidc.jwks_url(&url).map_err(|e| e.to_string())?;
+            }
+            builder = builder.oidc(oidc);
+            authenticated = true;
+        }
+        _ => {
+            return Err(
+                "set both GCP_EVENTS_AUDIENCE and GCP_EVENTS_ALLOWED_EMAILS to verify push tokens (or neither)"
+                    .to_owned(),
+            )
+        }
+    }
+    if let Some(key) = var("GCP_EVENTS_URL_KEY").filter(|k| !k.is_empty()) {
+        let key =
+            UrlSigningKey::from_base64(&key).map_err(|e| format!("GCP_EVENTS_URL_KEY: {e}"))?;
+        builder = builder.signed_urls(key);
+        authenticated = true;
+    }
+    if !authenticated {
+        builder = builder.allow_unauthenticated();
+    }
+    Ok(builder)
 }
 
 /// The listen address: `HOST` (default `127.0.0.1`; `0.0.0.0` on Cloud Run) and `PORT`

@@ -13,10 +13,27 @@ struct Receiver {
     child: Child,
     addr: SocketAddr,
     stdout: Lines<BufReader<ChildStdout>>,
+    /// What the receiver logged before it announced its address.
+    startup_log: String,
 }
 
 async fn start(bin: &str) -> Receiver {
-    let mut child = Command::new(bin)
+    start_with(bin, &[]).await
+}
+
+async fn start_with(bin: &str, env: &[(&str, &str)]) -> Receiver {
+    let mut command = Command::new(bin);
+    for name in [
+        "GCP_EVENTS_AUDIENCE",
+        "GCP_EVENTS_ALLOWED_EMAILS",
+        "GCP_EVENTS_JWKS_URL",
+        "GCP_EVENTS_URL_KEY",
+        "GCP_EVENTS_TRUST_CLOUD_RUN_IAM",
+    ] {
+        command.env_remove(name);
+    }
+    command.envs(env.iter().copied());
+    let mut child = command
         .env("PORT", "0")
         .env("HOST", "127.0.0.1")
         .env("RUST_LOG", "info")
@@ -27,6 +44,7 @@ async fn start(bin: &str) -> Receiver {
         .expect("start the receiver");
     let stderr = child.stderr.take().unwrap();
     let mut err_lines = BufReader::new(stderr).lines();
+    let mut startup_log = String::new();
     let addr = tokio::time::timeout(Duration::from_secs(20), async {
         while let Some(line) = err_lines.next_line().await.unwrap() {
             if let Some(rest) = line.split("listening on http://").nth(1) {
@@ -37,8 +55,10 @@ async fn start(bin: &str) -> Receiver {
                     .parse::<SocketAddr>()
                     .unwrap();
             }
+            startup_log.push_str(&line);
+            startup_log.push('\n');
         }
-        panic!("the receiver exited without announcing its address");
+        panic!("the receiver exited without announcing its address: {startup_log}");
     })
     .await
     .expect("the receiver announced its address");
@@ -49,6 +69,7 @@ async fn start(bin: &str) -> Receiver {
         child,
         addr,
         stdout,
+        startup_log,
     }
 }
 
@@ -62,9 +83,14 @@ async fn next_line(r: &mut Receiver) -> serde_json::Value {
 }
 
 async fn post(addr: SocketAddr, target: &str, body: &str) -> (u16, String) {
+    post_with(addr, target, "", body).await
+}
+
+/// POST with extra header lines (each ending in `\r\n`).
+async fn post_with(addr: SocketAddr, target: &str, headers: &str, body: &str) -> (u16, String) {
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let raw = format!(
-        "POST {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        "POST {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{headers}Content-Length: {}\r\n\r\n{body}",
         body.len()
     );
     stream.write_all(raw.as_bytes()).await.unwrap();
@@ -81,6 +107,12 @@ async fn post(addr: SocketAddr, target: &str, body: &str) -> (u16, String) {
 /// push envelopes, and finishes an in-flight request after SIGTERM before exiting.
 async fn check_receiver(bin: &str) {
     let mut r = start(bin).await;
+    // No auth settings: it runs, and says loudly that it is unauthenticated.
+    assert!(
+        r.startup_log.contains("UNAUTHENTICATED"),
+        "{}",
+        r.startup_log
+    );
 
     // The README's curl.
     let (status, body) = post(
@@ -200,6 +232,97 @@ async fn warp_receiver() {
 #[tokio::test]
 async fn poem_receiver() {
     check_receiver(env!("CARGO_BIN_EXE_poem-receiver")).await;
+}
+
+/// With `GCP_EVENTS_AUDIENCE`, `GCP_EVENTS_ALLOWED_EMAILS` and `GCP_EVENTS_JWKS_URL` the
+/// receiver verifies push tokens against the JWKS (here a real one on loopback): no token 401,
+/// a genuine one printed with its caller, a stranger 403. With `GCP_EVENTS_URL_KEY` it
+/// requires signed URLs and strips the token.
+async fn check_receiver_auth(bin: &str) {
+    use gcp_events_core::testing::auth::{
+        jwks, push_claims, JwksServer, TestSigner, TEST_AUDIENCE, TEST_EMAIL,
+    };
+    let signer = TestSigner::google("example-kid");
+    let server = JwksServer::start(jwks(&[&signer])).await;
+    let url = server.url();
+    let mut r = start_with(
+        bin,
+        &[
+            ("GCP_EVENTS_AUDIENCE", TEST_AUDIENCE),
+            (
+                "GCP_EVENTS_ALLOWED_EMAILS",
+                &format!("other@x.iam.gserviceaccount.com, {TEST_EMAIL}"),
+            ),
+            ("GCP_EVENTS_JWKS_URL", &url),
+        ],
+    )
+    .await;
+    assert!(
+        !r.startup_log.contains("UNAUTHENTICATED"),
+        "{}",
+        r.startup_log
+    );
+    let target = "/gcp-events/events/k/r";
+    assert_eq!(
+        post(r.addr, target, "{}").await,
+        (401, r#"{"error":"Unauthorized"}"#.to_owned())
+    );
+    let token = signer.token(&push_claims(std::time::SystemTime::now()));
+    let auth = format!("Authorization: Bearer {token}\r\n");
+    assert_eq!(post_with(r.addr, target, &auth, "{}").await.0, 201);
+    let line = next_line(&mut r).await;
+    assert_eq!(line["caller"]["email"], TEST_EMAIL);
+    assert_eq!(line["caller"]["audience"], TEST_AUDIENCE);
+    assert!(!line.to_string().contains(&token));
+    let mut stranger = push_claims(std::time::SystemTime::now());
+    stranger["email"] = serde_json::json!("intruder@x.iam.gserviceaccount.com");
+    let auth = format!("Authorization: Bearer {}\r\n", signer.token(&stranger));
+    assert_eq!(post_with(r.addr, target, &auth, "{}").await.0, 403);
+    r.child.kill().await.unwrap();
+
+    // Signed URLs from GCP_EVENTS_URL_KEY.
+    let secret = [9u8; 32];
+    let key_b64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, secret);
+    let mut r = start_with(bin, &[("GCP_EVENTS_URL_KEY", &key_b64)]).await;
+    assert_eq!(post(r.addr, target, "{}").await.0, 401);
+    let key = gcp_events_core::signed_url::UrlSigningKey::new(secret).unwrap();
+    let signed = gcp_events_core::event_url::event_url("k", "r")
+        .parameter("x", "1")
+        .base_url("")
+        .signed(&key)
+        .build()
+        .unwrap();
+    assert_eq!(post(r.addr, &signed, "{}").await.0, 201);
+    let line = next_line(&mut r).await;
+    assert_eq!(line["parameters"], serde_json::json!({"x": "1"}));
+    r.child.kill().await.unwrap();
+
+    // Half a configuration is refused at start, never silently unauthenticated.
+    let out = Command::new(bin)
+        .env("PORT", "0")
+        .env("GCP_EVENTS_AUDIENCE", TEST_AUDIENCE)
+        .env_remove("GCP_EVENTS_ALLOWED_EMAILS")
+        .env_remove("GCP_EVENTS_URL_KEY")
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("GCP_EVENTS_ALLOWED_EMAILS"));
+}
+
+#[tokio::test]
+async fn axum_receiver_auth_from_env() {
+    check_receiver_auth(env!("CARGO_BIN_EXE_axum-receiver")).await;
+}
+
+#[tokio::test]
+async fn warp_receiver_auth_from_env() {
+    check_receiver_auth(env!("CARGO_BIN_EXE_warp-receiver")).await;
+}
+
+#[tokio::test]
+async fn poem_receiver_auth_from_env() {
+    check_receiver_auth(env!("CARGO_BIN_EXE_poem-receiver")).await;
 }
 
 /// The codec example prints one JSON line per step; the decoded message is what was encoded.

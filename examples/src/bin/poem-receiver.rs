@@ -8,10 +8,8 @@ use poem::EndpointExt;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     example::init_logging();
-    // The endpoint alone: it refuses every path outside the events path itself. Next to other
-    // routes, mount it with `Route::new().nest(service.events_path(), endpoint(service))`; poem's
-    // router then answers a path that is not UTF-8 once decoded with its own text 400.
-    let app = gcp_events_poem::endpoint(example::service()?)
+    // The service in front of the app's other routes (none here but poem's 404).
+    let app = gcp_events_poem::mount(example::service()?, poem::Route::new())
         // poem's 404 has a "not found" body; answer an empty one, as axum and warp do.
         .catch_error(|_: NotFoundError| async { poem::http::StatusCode::NOT_FOUND });
     let listener = tokio::net::TcpListener::bind(example::listen_addr()?).await?;
