@@ -11,7 +11,8 @@ use gcp_events_core::EventService;
 pub use gcp_events_core;
 
 /// Mounts `service` into a new [`Router`] that answers every request at or below
-/// [`EventService::events_path`] and nothing else, so it merges into an application's router.
+/// [`EventService::events_path`] (and the CloudEvents mount, when configured) and nothing else,
+/// so it merges into an application's router.
 ///
 /// The request goes to [`EventService::handle`] untouched (body unread, so axum's
 /// `DefaultBodyLimit` does not apply: the service enforces its own limit).
@@ -20,12 +21,16 @@ where
     S: Clone + Send + Sync + 'static,
 {
     let root = service.events_path().to_owned();
+    let mount = service.cloud_events_path().map(str::to_owned);
     let endpoint = any(move |request: Request| {
         let service = service.clone();
         async move { service.handle(request).await.map(Body::from) as Response }
     });
-    Router::new()
+    let mut router = Router::new()
         .route(&root, endpoint.clone())
-        .route(&format!("{root}/"), endpoint.clone())
-        .route(&format!("{root}/{{*rest}}"), endpoint)
+        .route(&format!("{root}/"), endpoint.clone());
+    if let Some(mount) = &mount {
+        router = router.route(mount, endpoint.clone());
+    }
+    router.route(&format!("{root}/{{*rest}}"), endpoint)
 }

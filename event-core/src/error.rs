@@ -53,6 +53,19 @@ pub enum RequestError {
         /// The event kind from the path.
         kind: String,
     },
+    /// Batched CloudEvents (`application/cloudevents-batch+json`) are refused whole, never
+    /// half-parsed (C2): 415.
+    #[error("batched CloudEvents are not supported; send one event per request")]
+    BatchNotSupported,
+    /// A CloudEvent whose attributes or structure break the HTTP binding (C1, C2): 400.
+    #[error("invalid CloudEvent: {0}")]
+    InvalidCloudEvent(crate::cloudevents::CloudEventError),
+    /// The CloudEvents mount received something that is not a CloudEvent: 400.
+    #[error("expected a CloudEvent (ce-* headers, or Content-Type application/cloudevents+json)")]
+    NotACloudEvent,
+    /// An unwrapped push whose metadata headers cannot be read (C4): 400.
+    #[error("invalid unwrapped push: {0}")]
+    InvalidUnwrappedPush(crate::pubsub::DecodeError),
     /// The request failed authentication (A2, U3): 401, 403 or 503.
     #[error("authentication failed: {0}")]
     Unauthenticated(crate::auth::AuthError),
@@ -81,7 +94,11 @@ impl RequestError {
             | Self::InvalidQueryEncoding
             | Self::BodyRead(_)
             | Self::EmptyBody
-            | Self::InvalidJson(_) => StatusCode::BAD_REQUEST,
+            | Self::InvalidJson(_)
+            | Self::InvalidCloudEvent(_)
+            | Self::NotACloudEvent
+            | Self::InvalidUnwrappedPush(_) => StatusCode::BAD_REQUEST,
+            Self::BatchNotSupported => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::HandlerFailed { .. } => failure_status,
             Self::Unauthenticated(e) => e.status(),
         }
@@ -99,6 +116,13 @@ impl RequestError {
             Self::BodyRead(_) => "Request body could not be read".to_owned(),
             Self::EmptyBody => "Request body is empty".to_owned(),
             Self::InvalidJson(_) => "Request body is not valid JSON".to_owned(),
+            Self::BatchNotSupported => {
+                "Batched CloudEvents are not supported; send one event per request".to_owned()
+            }
+            // The binding errors name attributes, never their values.
+            Self::InvalidCloudEvent(e) => format!("Invalid CloudEvent: {e}"),
+            Self::NotACloudEvent => "Expected a CloudEvent".to_owned(),
+            Self::InvalidUnwrappedPush(_) => "Invalid Pub/Sub push metadata".to_owned(),
             Self::Unauthenticated(e) => match e.status() {
                 StatusCode::FORBIDDEN => "Forbidden".to_owned(),
                 StatusCode::SERVICE_UNAVAILABLE => "Service unavailable".to_owned(),
@@ -117,6 +141,7 @@ impl RequestError {
             Self::BodyRead(d) | Self::InvalidJson(d) => Some(d.clone()),
             Self::HandlerFailed { detail, .. } => Some(detail.clone()),
             Self::Unauthenticated(e) => Some(e.reason().to_owned()),
+            Self::InvalidUnwrappedPush(e) => Some(e.to_string()),
             _ => None,
         }
     }

@@ -46,6 +46,7 @@ impl Event {
             parameters: BTreeMap::new(),
             payload: None,
             context: EventContext::default(),
+            pubsub: None,
         }
     }
 
@@ -81,9 +82,16 @@ impl Event {
 
     /// The payload decoded as a Pub/Sub push envelope (SPEC P2), decoded on first call and cached.
     ///
-    /// This is the one accessor for the Pub/Sub message whatever the delivery format; an event
-    /// whose payload is not a push envelope gives the decoder's error (whose text starts with
-    /// `Failed to decode Pub/Sub message`).
+    /// This is the one accessor for the Pub/Sub message whatever the delivery format (SPEC C5):
+    /// - a wrapped push: the body decoded as a push envelope;
+    /// - an unwrapped push: the data is the body, metadata and attributes come from headers
+    ///   (see [`decode_unwrapped`](crate::pubsub::decode_unwrapped));
+    /// - an Eventarc `google.cloud.pubsub.topic.v1.messagePublished` CloudEvent: its data decoded
+    ///   with the same decoder, with [`topic`](DecodedMessage::topic) from `ce-source`.
+    ///
+    /// Anything else gives the decoder's error (whose text starts with
+    /// `Failed to decode Pub/Sub message`); another CloudEvent type gives
+    /// [`DecodeError::NotAPubSubEvent`].
     ///
     /// ```
     /// use gcp_events_core::{pubsub::PushEnvelope, Event, Payload};
@@ -103,7 +111,15 @@ impl Event {
     pub fn pubsub(&self) -> Result<&DecodedMessage, DecodeError> {
         self.inner
             .pubsub
-            .get_or_init(|| DecodedMessage::from_slice(self.inner.payload.bytes()))
+            .get_or_init(|| match &self.inner.context.cloud_event {
+                None => DecodedMessage::from_slice(self.inner.payload.bytes()),
+                Some(ce) if ce.event_type == crate::cloudevents::PUBSUB_MESSAGE_PUBLISHED => {
+                    let mut message = DecodedMessage::from_slice(self.inner.payload.bytes())?;
+                    message.topic = ce.pubsub_topic().map(str::to_owned);
+                    Ok(message)
+                }
+                Some(_) => Err(DecodeError::NotAPubSubEvent),
+            })
             .as_ref()
             .map_err(Clone::clone)
     }
@@ -138,9 +154,17 @@ pub struct EventBuilder {
     parameters: BTreeMap<String, String>,
     payload: Option<Payload>,
     context: EventContext,
+    pubsub: Option<DecodedMessage>,
 }
 
 impl EventBuilder {
+    /// Sets the Pub/Sub message [`Event::pubsub`] returns, instead of decoding it from the
+    /// payload (what the pipeline does for an unwrapped push).
+    pub fn pubsub_message(mut self, message: DecodedMessage) -> Self {
+        self.pubsub = Some(message);
+        self
+    }
+
     /// Adds one parameter (a repeated key keeps the last value).
     pub fn parameter(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.parameters.insert(key.into(), value.into());
@@ -176,7 +200,10 @@ impl EventBuilder {
                     .payload
                     .unwrap_or_else(|| Payload::from_value(serde_json::Value::Null)),
                 context: self.context,
-                pubsub: OnceLock::new(),
+                pubsub: match self.pubsub {
+                    Some(message) => OnceLock::from(Ok(message)),
+                    None => OnceLock::new(),
+                },
             }),
         }
     }
@@ -193,12 +220,34 @@ pub struct EventContext {
     /// The verified caller, when the service authenticates with OIDC (SPEC A4). `None` when
     /// requests are authenticated otherwise (signed URLs) or not at all.
     pub claims: Option<crate::auth::VerifiedClaims>,
+    /// The CloudEvent attributes (id, source, type, time, subject, extensions…) when the event
+    /// arrived as a CloudEvent (Eventarc), decoded from headers or the structured body (SPEC C1,
+    /// C2).
+    pub cloud_event: Option<crate::cloudevents::CloudEventAttributes>,
+    /// How the event was delivered (wrapped push JSON, unwrapped push, CloudEvent binary or
+    /// structured).
+    pub format: crate::DeliveryFormat,
 }
 
 impl EventContext {
     /// A context with a trace header value.
     pub fn with_trace(mut self, trace: impl Into<String>) -> Self {
         self.trace = Some(trace.into());
+        self
+    }
+
+    /// A context with CloudEvent attributes.
+    pub fn with_cloud_event(
+        mut self,
+        attributes: crate::cloudevents::CloudEventAttributes,
+    ) -> Self {
+        self.cloud_event = Some(attributes);
+        self
+    }
+
+    /// A context with a delivery format.
+    pub fn with_format(mut self, format: crate::DeliveryFormat) -> Self {
+        self.format = format;
         self
     }
 

@@ -1,4 +1,6 @@
-//! The event payload: a JSON document validated once, kept exactly as sent.
+//! The event payload: a JSON document validated once, kept exactly as sent — or, for formats
+//! that carry arbitrary bytes (unwrapped Pub/Sub push, CloudEvents with non-JSON data), the
+//! bytes themselves.
 
 use std::sync::OnceLock;
 
@@ -29,6 +31,11 @@ pub enum PayloadError {
 /// - [`deserialize`](Self::deserialize): straight into the handler's own type, with no
 ///   intermediate `Value`.
 ///
+/// Formats that carry arbitrary bytes (an unwrapped Pub/Sub push of binary data, a CloudEvent
+/// whose data is not JSON) give a *bytes* payload ([`from_bytes`](Self::from_bytes),
+/// [`is_json`](Self::is_json) `false`): [`bytes`](Self::bytes) holds them, [`text`](Self::text)
+/// gives them as UTF-8 when they are, and [`value`](Self::value) is `null`.
+///
 /// Cloning is cheap (the bytes are reference-counted).
 ///
 /// ```
@@ -47,6 +54,8 @@ pub enum PayloadError {
 #[derive(Clone)]
 pub struct Payload {
     raw: Bytes,
+    json: bool,
+    content_type: Option<String>,
     value: OnceLock<serde_json::Value>,
 }
 
@@ -57,8 +66,64 @@ impl Payload {
         validate(&raw)?;
         Ok(Self {
             raw,
+            json: true,
+            content_type: None,
             value: OnceLock::new(),
         })
+    }
+
+    /// Makes a bytes payload: data that is not (or need not be) JSON, kept unvalidated, with
+    /// the media type it arrived with, if any.
+    ///
+    /// ```
+    /// use gcp_events_core::Payload;
+    ///
+    /// let payload = Payload::from_bytes(&b"\x01\x02"[..], Some("application/octet-stream"));
+    /// assert!(!payload.is_json());
+    /// assert_eq!(payload.bytes().as_ref(), b"\x01\x02");
+    /// assert_eq!(payload.content_type(), Some("application/octet-stream"));
+    /// assert!(payload.value().is_null());
+    /// ```
+    pub fn from_bytes(bytes: impl Into<Bytes>, content_type: Option<&str>) -> Self {
+        Self {
+            raw: bytes.into(),
+            json: false,
+            content_type: content_type.map(str::to_owned),
+            value: OnceLock::new(),
+        }
+    }
+
+    /// A JSON payload if the bytes are one valid JSON document, else a bytes payload.
+    pub fn from_json_or_bytes(bytes: impl Into<Bytes>, content_type: Option<&str>) -> Self {
+        let raw = bytes.into();
+        match Self::from_json(raw.clone()) {
+            Ok(mut p) => {
+                p.content_type = content_type.map(str::to_owned);
+                p
+            }
+            Err(_) => Self::from_bytes(raw, content_type),
+        }
+    }
+
+    /// Whether the payload is a validated JSON document (else it is opaque bytes).
+    pub fn is_json(&self) -> bool {
+        self.json
+    }
+
+    /// The media type the payload arrived with, when the format says (a CloudEvent's
+    /// `datacontenttype`, an unwrapped push's `Content-Type` attribute).
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
+    /// The payload as text, when it is UTF-8 (always, for a JSON payload).
+    pub fn text(&self) -> Option<&str> {
+        std::str::from_utf8(&self.raw).ok()
+    }
+
+    pub(crate) fn with_content_type(mut self, content_type: Option<&str>) -> Self {
+        self.content_type = content_type.map(str::to_owned);
+        self
     }
 
     /// Makes a payload from a value (serialized compactly).
@@ -66,10 +131,16 @@ impl Payload {
         let raw = Bytes::from(value.to_string());
         let cell = OnceLock::new();
         let _ = cell.set(value);
-        Self { raw, value: cell }
+        Self {
+            raw,
+            json: true,
+            content_type: None,
+            value: cell,
+        }
     }
 
-    /// The JSON text exactly as sent.
+    /// The JSON text exactly as sent (for a bytes payload: the bytes as UTF-8, or `""` when
+    /// they are not UTF-8 — see [`text`](Self::text)).
     pub fn raw(&self) -> &str {
         // `from_json` checked the bytes are UTF-8; `from_value` made them from a String.
         std::str::from_utf8(&self.raw).unwrap_or_default()
@@ -85,6 +156,9 @@ impl Payload {
     /// Numbers beyond `f64`/`i64`/`u64` lose precision here, as in any `Value`; read
     /// [`raw`](Self::raw) when every digit matters.
     pub fn value(&self) -> &serde_json::Value {
+        if !self.json {
+            return &serde_json::Value::Null;
+        }
         self.value.get_or_init(|| {
             // Cannot fail: the same parser with the same limits accepted these bytes.
             serde_json::from_slice(&self.raw).unwrap_or(serde_json::Value::Null)
@@ -110,7 +184,7 @@ impl std::fmt::Debug for Payload {
 
 impl PartialEq for Payload {
     fn eq(&self, other: &Self) -> bool {
-        self.raw == other.raw
+        self.raw == other.raw && self.json == other.json
     }
 }
 

@@ -14,8 +14,8 @@ use crate::dispatch::{self, Dispatch};
 use crate::error::{BoxError, ConfigError, RequestError};
 use crate::event::{Event, EventContext};
 use crate::event_url::DEFAULT_PREFIX;
+use crate::format;
 use crate::handler::{EventHandler, KindFilter};
-use crate::payload::{Payload, PayloadError};
 use crate::respond;
 use crate::route;
 use crate::signed_url::{self, UrlSigningKey, SIGNATURE_PARAMETER};
@@ -69,6 +69,8 @@ struct Inner {
     debug: bool,
     oidc: Option<OidcVerifier>,
     url_keys: Vec<UrlSigningKey>,
+    ce_mount: Option<String>,
+    unwrapped_push: bool,
 }
 
 impl std::fmt::Debug for EventService {
@@ -85,6 +87,8 @@ impl std::fmt::Debug for EventService {
             .field("debug", &self.inner.debug)
             .field("oidc", &self.inner.oidc)
             .field("signed_url_keys", &self.inner.url_keys.len())
+            .field("cloud_events_at", &self.inner.ce_mount)
+            .field("unwrapped_push", &self.inner.unwrapped_push)
             .finish()
     }
 }
@@ -102,6 +106,8 @@ impl EventService {
             oidc: None,
             url_keys: Vec::new(),
             allow_unauthenticated: false,
+            ce_mount: None,
+            unwrapped_push: false,
         }
     }
 
@@ -119,7 +125,13 @@ impl EventService {
     /// Whether the service answers for `path` (the events path itself or anything below it).
     /// Everything else belongs to the application's other routes.
     pub fn owns_path(&self, path: &str) -> bool {
-        route::owns_path(&self.inner.root, path)
+        route::owns_path(&self.inner.root, path) || self.inner.ce_mount.as_deref() == Some(path)
+    }
+
+    /// The path of the CloudEvents mount, when one is configured (see
+    /// [`EventServiceBuilder::cloud_events_at`]). Adapters route it to the service too.
+    pub fn cloud_events_path(&self) -> Option<&str> {
+        self.inner.ce_mount.as_deref()
     }
 
     /// The body limit in bytes.
@@ -191,12 +203,20 @@ impl EventService {
                 limit: inner.max_uri_length,
             });
         }
-        let (kind, reference) = match route::match_path(&inner.root, path) {
-            Ok(kr) => kr,
-            Err(e) => return reject(e),
+        // The CloudEvents mount takes kind and reference from the event itself (C5).
+        let at_mount = inner.ce_mount.as_deref() == Some(path);
+        let named = if at_mount {
+            None
+        } else {
+            match route::match_path(&inner.root, path) {
+                Ok((kind, reference)) => {
+                    span.record("kind", kind.as_str());
+                    span.record("reference", reference.as_str());
+                    Some((kind, reference))
+                }
+                Err(e) => return reject(e),
+            }
         };
-        span.record("kind", kind.as_str());
-        span.record("reference", reference.as_str());
         if parts.method != Method::POST {
             return reject(RequestError::MethodNotAllowed(parts.method));
         }
@@ -212,13 +232,13 @@ impl EventService {
             Ok(p) => p,
             Err(e) => return reject(e),
         };
-        if !inner.url_keys.is_empty() {
+        if let (Some((kind, reference)), false) = (&named, inner.url_keys.is_empty()) {
             // The token is checked and then removed: handlers never see it (U3, A5).
             let token = parameters.remove(SIGNATURE_PARAMETER);
             if let Err(e) = signed_url::verify(
                 &inner.url_keys,
-                &kind,
-                &reference,
+                kind,
+                reference,
                 token.as_deref(),
                 std::time::SystemTime::now(),
             ) {
@@ -227,14 +247,25 @@ impl EventService {
                 }));
             }
         }
-        let handlers: Vec<&dyn EventHandler> = inner
-            .routes
-            .iter()
-            .filter(|(filter, _)| filter.matches(&kind))
-            .map(|(_, h)| &**h)
-            .collect();
-        if handlers.is_empty() {
-            return reject(RequestError::NoHandler { kind });
+        let plan = match format::plan(&parts.headers, inner.unwrapped_push) {
+            Ok(plan) => plan,
+            Err(e) => return reject(e),
+        };
+        if at_mount && !plan.is_cloud_event() {
+            return reject(RequestError::NotACloudEvent);
+        }
+        let handlers_for = |kind: &str| -> Vec<&dyn EventHandler> {
+            inner
+                .routes
+                .iter()
+                .filter(|(filter, _)| filter.matches(kind))
+                .map(|(_, h)| &**h)
+                .collect()
+        };
+        if let Some((kind, _)) = &named {
+            if handlers_for(kind).is_empty() {
+                return reject(RequestError::NoHandler { kind: kind.clone() });
+            }
         }
         let declared = body::declared_length(&parts.headers);
         if declared.is_some_and(|len| len > inner.body_limit as u64) {
@@ -247,23 +278,42 @@ impl EventService {
             Ok(b) => b,
             Err(e) => return reject(e),
         };
-        let payload = match Payload::from_json(bytes) {
-            Ok(p) => p,
-            Err(PayloadError::Empty) => return reject(RequestError::EmptyBody),
-            Err(PayloadError::InvalidJson(e)) => return reject(RequestError::InvalidJson(e)),
+        let delivered = match format::deliver(plan, &parts.headers, bytes) {
+            Ok(d) => d,
+            Err(e) => return reject(e),
         };
-        let mut context = EventContext::default();
+        let (kind, reference) = match (named, &delivered.cloud_event) {
+            (Some(kr), _) => kr,
+            (None, Some(ce)) => {
+                span.record("kind", ce.event_type.as_str());
+                span.record("reference", ce.reference());
+                (ce.event_type.clone(), ce.reference().to_owned())
+            }
+            (None, None) => return reject(RequestError::NotACloudEvent),
+        };
+        let handlers = handlers_for(&kind);
+        if handlers.is_empty() {
+            return reject(RequestError::NoHandler { kind });
+        }
+
+        let mut context = EventContext::default().with_format(delivered.format);
         if let Some(trace) = trace_header(&parts.headers) {
             context = context.with_trace(trace);
         }
         if let Some(claims) = claims {
             context = context.with_claims(claims);
         }
-        let event = Event::builder(kind, reference)
+        if let Some(ce) = delivered.cloud_event {
+            context = context.with_cloud_event(ce);
+        }
+        let mut event = Event::builder(kind, reference)
             .parameters(parameters)
-            .payload(payload)
-            .context(context)
-            .build();
+            .payload(delivered.payload)
+            .context(context);
+        if let Some(message) = delivered.pubsub {
+            event = event.pubsub_message(message);
+        }
+        let event = event.build();
 
         let dispatched = dispatch::run(handlers, &event).await;
         if !span.is_disabled() {
@@ -317,6 +367,8 @@ pub struct EventServiceBuilder {
     oidc: Option<OidcConfig>,
     url_keys: Vec<UrlSigningKey>,
     allow_unauthenticated: bool,
+    ce_mount: Option<String>,
+    unwrapped_push: bool,
 }
 
 impl std::fmt::Debug for EventServiceBuilder {
@@ -414,6 +466,28 @@ impl EventServiceBuilder {
         self
     }
 
+    /// Accepts CloudEvents at exactly this path (Eventarc posts to `/` unless the trigger names
+    /// a path): the event's kind is the CloudEvent `type` (e.g.
+    /// `google.cloud.storage.object.v1.finalized`) and its reference the `subject`, or the `id`
+    /// when there is no subject, so the same handlers and filters serve push and Eventarc.
+    /// Anything that is not a CloudEvent there answers 400. CloudEvents posted to the usual
+    /// `{prefix}/events/{kind}/{reference}` URLs are accepted too, named by their URL.
+    ///
+    /// The mount needs OIDC (or `allow_unauthenticated`): a signed URL cannot name a kind there.
+    pub fn cloud_events_at(mut self, path: impl Into<String>) -> Self {
+        self.ce_mount = Some(path.into());
+        self
+    }
+
+    /// Treats every request on the event routes as an unwrapped Pub/Sub push (payload
+    /// unwrapping), even without metadata headers: the body is the message data. Without this,
+    /// an unwrapped push is recognised by its `x-goog-pubsub-message-id` header (subscriptions
+    /// with write-metadata); one without metadata cannot be told from a JSON post.
+    pub fn unwrapped_push(mut self, on: bool) -> Self {
+        self.unwrapped_push = on;
+        self
+    }
+
     /// Checks the configuration and builds the service.
     ///
     /// Secure by default: fails with [`ConfigError::NoAuthentication`] unless
@@ -443,6 +517,26 @@ impl EventServiceBuilder {
                 name: "max_uri_length",
             });
         }
+        let ce_mount = match self.ce_mount {
+            Some(path) => {
+                if self.oidc.is_none() && !self.allow_unauthenticated {
+                    return Err(ConfigError::Auth(
+                        "the CloudEvents mount needs .oidc(..) (Eventarc sends OIDC tokens): a signed URL cannot name a kind there",
+                    ));
+                }
+                let normal = normalise_prefix(&path)?;
+                let normal = if normal.is_empty() {
+                    "/".to_owned()
+                } else {
+                    normal
+                };
+                if route::owns_path(&route::events_root(&prefix), &normal) {
+                    return Err(ConfigError::InvalidPrefix(path));
+                }
+                Some(normal)
+            }
+            None => None,
+        };
         let oidc = self.oidc.map(OidcConfig::build).transpose()?;
         if self.allow_unauthenticated {
             tracing::warn!(
@@ -461,6 +555,8 @@ impl EventServiceBuilder {
                 debug: self.debug,
                 oidc,
                 url_keys: self.url_keys,
+                ce_mount,
+                unwrapped_push: self.unwrapped_push,
             }),
         })
     }

@@ -7,20 +7,23 @@ use std::io::Write;
 use std::net::SocketAddr;
 
 use gcp_events_core::auth::{OidcConfig, OidcMode};
+use gcp_events_core::cloudevents::CloudEventAttributes;
 use gcp_events_core::pubsub::DecodedMessage;
 use gcp_events_core::signed_url::UrlSigningKey;
 use gcp_events_core::{
-    async_trait, Event, EventHandler, EventService, EventServiceBuilder, HandlerError,
-    HandlerResult,
+    async_trait, DeliveryFormat, Event, EventHandler, EventService, EventServiceBuilder,
+    HandlerError, HandlerResult,
 };
 use serde::Serialize;
 
 /// Prints each event to stdout as one JSON line:
-/// `{"kind":…,"reference":…,"parameters":{…},"payload":…,"pubsub":{…},"caller":{…}}`.
+/// `{"kind":…,"reference":…,"parameters":{…},"format":…,"payload":…,"cloud_event":{…},"pubsub":{…},"caller":{…}}`.
 ///
 /// The payload is the JSON text exactly as received (numbers keep every digit); line breaks
 /// between its tokens become spaces so the event stays on one line. `pubsub` is present when
-/// the payload is a Pub/Sub push envelope; `caller` when the request carried a verified OIDC
+/// the event holds a Pub/Sub message in any format (wrapped push, unwrapped push, Eventarc);
+/// `cloud_event` holds the decoded CloudEvent attributes when it arrived as one; a payload that
+/// is not JSON is printed as `payload_text` or `payload_base64` instead; `caller` when the request carried a verified OIDC
 /// token (its e-mail, subject and audience — never the token). A whole line is written with one locked write, so
 /// lines of concurrent events never interleave.
 #[derive(Debug, Clone, Copy, Default)]
@@ -31,7 +34,17 @@ struct Line<'a> {
     kind: &'a str,
     reference: &'a str,
     parameters: &'a BTreeMap<String, String>,
-    payload: &'a serde_json::value::RawValue,
+    format: DeliveryFormat,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payload: Option<&'a serde_json::value::RawValue>,
+    /// A payload that is not JSON but is UTF-8 text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payload_text: Option<&'a str>,
+    /// A payload that is neither JSON nor text, base64-encoded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payload_base64: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cloud_event: Option<&'a CloudEventAttributes>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pubsub: Option<&'a DecodedMessage>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -51,18 +64,34 @@ struct Caller<'a> {
 pub fn event_line(event: &Event) -> Result<String, serde_json::Error> {
     // Line breaks can only stand between tokens (inside strings they are escaped), so turning
     // them into spaces keeps every value exactly as sent.
-    let flat: String = event
-        .payload()
+    let payload = event.payload();
+    let flat: String = payload
         .raw()
         .chars()
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
         .collect();
-    let payload: &serde_json::value::RawValue = serde_json::from_str(&flat)?;
+    let json: Option<&serde_json::value::RawValue> = if payload.is_json() {
+        Some(serde_json::from_str(&flat)?)
+    } else {
+        None
+    };
+    let text = if payload.is_json() {
+        None
+    } else {
+        payload.text()
+    };
+    let base64 = (!payload.is_json() && text.is_none()).then(|| {
+        base64::Engine::encode(&base64::engine::general_purpose::STANDARD, payload.bytes())
+    });
     serde_json::to_string(&Line {
         kind: event.kind(),
         reference: event.reference(),
         parameters: event.parameters(),
-        payload,
+        format: event.context().format,
+        payload: json,
+        payload_text: text,
+        payload_base64: base64,
+        cloud_event: event.context().cloud_event.as_ref(),
         pubsub: event.pubsub().ok(),
         caller: event.context().claims.as_ref().map(|c| Caller {
             email: &c.email,
@@ -100,13 +129,25 @@ impl EventHandler for AlwaysFail {
 }
 
 /// The service every example receiver mounts: prints every event, fails kind `fail`,
-/// prefix `/gcp-events`, authentication from the environment (see [`auth_from_env`]).
+/// prefix `/gcp-events`, Eventarc CloudEvents accepted at `/` too, authentication from the
+/// environment (see [`auth_from_env`]).
 pub fn service() -> Result<EventService, Box<dyn std::error::Error>> {
     let builder = EventService::builder()
         .prefix("/gcp-events")
         .handler(PrintEvents)
         .kind_handler("fail", AlwaysFail);
-    Ok(auth_from_env(builder, |name| std::env::var(name).ok())?.build()?)
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let builder = auth_from_env(builder, var)?;
+    // Eventarc posts CloudEvents to `/`. That mount needs OIDC (or no auth at all): a signed URL
+    // cannot name an event kind there, so a receiver on signed URLs alone does not mount it.
+    let signed_urls_only =
+        var("GCP_EVENTS_URL_KEY").is_some() && var("GCP_EVENTS_AUDIENCE").is_none();
+    let builder = if signed_urls_only {
+        builder
+    } else {
+        builder.cloud_events_at("/")
+    };
+    Ok(builder.build()?)
 }
 
 /// Authentication settings from environment variables (read through `var`):

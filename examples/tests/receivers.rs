@@ -125,7 +125,7 @@ async fn check_receiver(bin: &str) {
     let line = next_line(&mut r).await;
     assert_eq!(
         line,
-        serde_json::json!({"kind": "my-kind", "reference": "my-ref", "parameters": {"a": "1"}, "payload": {"x": 1}})
+        serde_json::json!({"kind": "my-kind", "reference": "my-ref", "parameters": {"a": "1"}, "format": "json_body", "payload": {"x": 1}})
     );
 
     // Payload exactly as received, even across line breaks and with huge numbers.
@@ -167,6 +167,49 @@ async fn check_receiver(bin: &str) {
         serde_json::json!({"hello": "world"})
     );
 
+    // Eventarc: a binary-mode CloudEvent at `/`, named by its type and id, with its attributes
+    // and the Pub/Sub message (topic from ce-source) on the line.
+    let ce_headers = "ce-id: 77\r\nce-source: //pubsub.googleapis.com/projects/p/topics/t\r\nce-specversion: 1.0\r\nce-type: google.cloud.pubsub.topic.v1.messagePublished\r\nce-time: 2020-12-20T13:37:33.647Z\r\nContent-Type: application/json\r\n";
+    let (status, _) = post_with(r.addr, "/", ce_headers, &envelope.to_json_string()).await;
+    assert_eq!(status, 201);
+    let line = next_line(&mut r).await;
+    assert_eq!(
+        line["kind"],
+        "google.cloud.pubsub.topic.v1.messagePublished"
+    );
+    assert_eq!(line["reference"], "77");
+    assert_eq!(line["format"], "cloud_event_binary");
+    assert_eq!(line["cloud_event"]["id"], "77");
+    assert_eq!(line["cloud_event"]["time"], "2020-12-20T13:37:33.647Z");
+    assert_eq!(line["pubsub"]["topic"], "projects/p/topics/t");
+    assert_eq!(
+        line["pubsub"]["data"],
+        serde_json::json!({"hello": "world"})
+    );
+
+    // An unwrapped push of binary data: the payload in base64, the message from headers.
+    let unwrapped = "x-goog-pubsub-message-id: 9\r\nx-goog-pubsub-subscription-name: projects/p/subscriptions/s\r\norigin: web\r\n";
+    let mut stream = tokio::net::TcpStream::connect(r.addr).await.unwrap();
+    let mut raw = format!(
+        "POST /gcp-events/events/raw/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{unwrapped}Content-Length: 3\r\n\r\n"
+    )
+    .into_bytes();
+    raw.extend_from_slice(&[0xff, 0x00, 0x01]);
+    stream.write_all(&raw).await.unwrap();
+    let mut out = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut stream, &mut out)
+        .await
+        .unwrap();
+    assert!(out.starts_with("HTTP/1.1 201"), "{out}");
+    let line = next_line(&mut r).await;
+    assert_eq!(line["format"], "unwrapped_push");
+    assert_eq!(line["payload_base64"], "/wAB");
+    assert_eq!(line["pubsub"]["message_id"], "9");
+    assert_eq!(
+        line["pubsub"]["attributes"],
+        serde_json::json!({"origin": "web"})
+    );
+
     // Kind `fail` shows the failure response.
     let (status, body) = post(r.addr, "/gcp-events/events/fail/x", "{}").await;
     assert_eq!(status, 400);
@@ -177,8 +220,13 @@ async fn check_receiver(bin: &str) {
     let _ = next_line(&mut r).await; // printed before the failing handler ran
 
     // Paths outside the events path get the framework's bare 404; a segment that is not UTF-8
-    // once decoded gets the core's 400. Nothing is printed for either.
-    for target in ["/", "/other/events/k/r", "/gcp-events/eventsx/k/r"] {
+    // once decoded gets the core's 400; the Eventarc mount wants a CloudEvent. Nothing is
+    // printed for any of them.
+    assert_eq!(
+        post(r.addr, "/", "{}").await,
+        (400, r#"{"error":"Expected a CloudEvent"}"#.to_owned())
+    );
+    for target in ["/x", "/other/events/k/r", "/gcp-events/eventsx/k/r"] {
         assert_eq!(
             post(r.addr, target, "{}").await,
             (404, String::new()),

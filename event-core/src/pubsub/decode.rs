@@ -224,6 +224,7 @@ impl<'a> RawEnvelope<'a> {
             publish_time,
             subscription,
             delivery_attempt,
+            topic: None,
         })
     }
 }

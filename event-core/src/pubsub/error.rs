@@ -82,6 +82,16 @@ pub enum DecodeError {
         value: String,
     },
 
+    /// An unwrapped push carries a metadata or attribute header whose value is not UTF-8 text.
+    #[error("Failed to decode Pub/Sub message: header `{name}` is not UTF-8 text")]
+    InvalidHeader {
+        /// The header's (lower-case) name.
+        name: String,
+    },
+    /// The event is a CloudEvent of another type than
+    /// `google.cloud.pubsub.topic.v1.messagePublished`, so it holds no Pub/Sub message.
+    #[error("Failed to decode Pub/Sub message: the event is a CloudEvent of another type, not a published message")]
+    NotAPubSubEvent,
     /// The message data could not be deserialized into the requested type
     /// (see [`DecodedMessage::data_as`](super::DecodedMessage::data_as)).
     #[error("Failed to decode Pub/Sub message: the data cannot be deserialized into `{target}`: {reason}")]

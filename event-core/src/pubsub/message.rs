@@ -53,6 +53,10 @@ pub struct DecodedMessage {
     pub subscription: String,
     /// How many times delivery was attempted, when the subscription has a dead-letter policy.
     pub delivery_attempt: Option<u32>,
+    /// The topic (`projects/{project}/topics/{topic}`), when the delivery names it: Eventarc
+    /// gives it in the CloudEvent's `source`. A push body never holds it, so it is `None` for
+    /// wrapped and unwrapped pushes.
+    pub topic: Option<String>,
 }
 
 /// A view of a message's data, from [`DecodedMessage::data`].
@@ -195,10 +199,14 @@ impl Serialize for DecodedMessage {
             self.publish_time.is_some(),
             self.ordering_key.is_some(),
             self.delivery_attempt.is_some(),
+            self.topic.is_some(),
         ];
         let len = 3 + optional.iter().filter(|set| **set).count();
         let mut s = serializer.serialize_struct("DecodedMessage", len)?;
         s.serialize_field("subscription", &self.subscription)?;
+        if let Some(topic) = &self.topic {
+            s.serialize_field("topic", topic)?;
+        }
         if let Some(id) = &self.message_id {
             s.serialize_field("message_id", id)?;
         }

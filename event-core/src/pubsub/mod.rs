@@ -34,11 +34,17 @@ mod envelope;
 mod error;
 mod message;
 mod stream;
+mod unwrapped;
 mod wire;
 
 pub use envelope::{PushEnvelope, PushEnvelopeBuilder, PushMessage};
 pub use error::{DecodeError, MakeError};
 pub use message::{DecodedMessage, MessageData};
+pub use unwrapped::{
+    decode_unwrapped, is_transport_header, is_unwrapped_push, MESSAGE_ID_HEADER,
+    ORDERING_KEY_HEADER, PUBLISH_TIME_HEADER, SUBSCRIPTION_HEADER, TRANSPORT_HEADERS,
+    TRANSPORT_HEADER_PREFIXES,
+};
 
 /// Decodes a push request body; the same as [`DecodedMessage::from_slice`].
 ///

@@ -31,6 +31,11 @@
 //! | E9 limits | `e9_declared_length_over_limit_is_413_at_once`, `e9_expect_continue_over_limit_is_413_without_100`, `e9_chunked_body_over_limit_is_413`, `e9_body_at_the_limit_is_accepted`, `e9_truncated_body_is_never_dispatched`, `e9_long_uri_is_414`, `e9_deep_nesting_is_400` |
 //! | U2 URLs | `u2_event_urls_round_trip_through_the_server` |
 //! | U3 signed URLs | `u3_signed_url_is_accepted_and_token_stripped`, `u3_bad_signed_url_is_401` |
+//! | C1 CloudEvents binary | `c1_binary_pubsub_cloud_event_is_decoded`, `c1_binary_header_values_are_unquoted_and_decoded_once`, `c1_invalid_binary_cloud_events_are_400` |
+//! | C2 structured, batch | `c2_structured_cloud_event_is_decoded`, `c2_data_and_data_base64`, `c2_batch_is_415` |
+//! | C3 Pub/Sub via Eventarc, the `/` mount | `c1_binary_pubsub_cloud_event_is_decoded`, `c3_eventarc_mount_names_events_by_type_and_subject` |
+//! | C4 unwrapped push | `c4_unwrapped_push_with_metadata`, `c4_unwrapped_push_without_metadata_by_configuration` |
+//! | C5 one event model | `c5_same_message_in_every_format_decodes_the_same` (and every C case reads `Event`) |
 //! | A1 OIDC checks | `a2_invalid_token_is_401_invalid_token` (forged, expired, wrong `aud`, two headers), `a4_genuine_token_is_dispatched_with_claims` |
 //! | A2 status codes | `a2_missing_token_is_401_with_bearer_challenge`, `a2_invalid_token_is_401_invalid_token`, `a2_disallowed_caller_is_403`, `a2_keys_unavailable_is_503_with_retry_after` |
 //! | A3 key cache | not HTTP behaviour: `event-core/tests/jwks.rs` against a real JWKS server |
@@ -196,6 +201,16 @@ macro_rules! conformance_suite {
             a5_rejections_never_echo_the_token,
             u3_signed_url_is_accepted_and_token_stripped,
             u3_bad_signed_url_is_401,
+            c1_binary_pubsub_cloud_event_is_decoded,
+            c1_binary_header_values_are_unquoted_and_decoded_once,
+            c1_invalid_binary_cloud_events_are_400,
+            c2_structured_cloud_event_is_decoded,
+            c2_data_and_data_base64,
+            c2_batch_is_415,
+            c3_eventarc_mount_names_events_by_type_and_subject,
+            c4_unwrapped_push_with_metadata,
+            c4_unwrapped_push_without_metadata_by_configuration,
+            c5_same_message_in_every_format_decodes_the_same,
         );
     };
 }

@@ -3,11 +3,13 @@
 
 mod auth;
 mod dispatch;
+mod formats;
 mod limits;
 mod routing;
 
 pub use auth::*;
 pub use dispatch::*;
+pub use formats::*;
 pub use limits::*;
 pub use routing::*;
 
