@@ -213,7 +213,7 @@ pub const MAX_DEPTH: usize = 100;
 
 /// Whether valid JSON `raw` nests arrays/objects more than `max` deep (brackets inside strings
 /// do not count).
-fn depth_exceeds(raw: &[u8], max: usize) -> bool {
+pub(crate) fn depth_exceeds(raw: &[u8], max: usize) -> bool {
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     for &b in raw {
         if in_string {

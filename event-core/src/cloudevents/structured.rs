@@ -11,6 +11,7 @@ use serde_json::value::RawValue;
 
 use super::attributes::AttributesBuilder;
 use super::{CloudEventAttributes, CloudEventError};
+use crate::payload::depth_exceeds;
 
 /// Standard alphabet, padding optional when decoding.
 const LENIENT_STANDARD: GeneralPurpose = GeneralPurpose::new(
@@ -118,33 +119,4 @@ pub(super) fn from_structured(
         (None, None) => StructuredData::None,
     };
     Ok((builder.finish()?, data))
-}
-
-/// Whether valid JSON `raw` nests arrays/objects more than `max` deep (brackets inside strings
-/// do not count).
-fn depth_exceeds(raw: &[u8], max: usize) -> bool {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for &b in raw {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > max {
-                    return true;
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    false
 }

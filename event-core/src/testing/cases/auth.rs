@@ -32,6 +32,24 @@ fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }
 
+/// POSTs `body` to the `known` event route with this `Authorization` value.
+async fn post_as(
+    addr: SocketAddr,
+    authorization: &str,
+    body: &[u8],
+) -> crate::testing::client::HttpResponse {
+    send(
+        addr,
+        &raw_request(
+            "POST",
+            &path("known", "r"),
+            &[("Authorization", authorization)],
+            body,
+        ),
+    )
+    .await
+}
+
 fn genuine() -> String {
     TestSigner::google(KID).token(&push_claims(SystemTime::now()))
 }
@@ -85,16 +103,7 @@ where
     ];
     for token in &tokens {
         let auth = bearer(token);
-        let response = send(
-            addr,
-            &raw_request(
-                "POST",
-                &path("known", "r"),
-                &[("Authorization", &auth)],
-                b"{}",
-            ),
-        )
-        .await;
+        let response = post_as(addr, &auth, b"{}").await;
         response.assert_json(401, json!({"error": "Unauthorized"}));
         assert_eq!(
             response.header("www-authenticate"),
@@ -127,16 +136,7 @@ where
     let mut claims = push_claims(SystemTime::now());
     claims["email"] = json!("someone-else@other.iam.gserviceaccount.com");
     let auth = bearer(&TestSigner::google(KID).token(&claims));
-    let response = send(
-        addr,
-        &raw_request(
-            "POST",
-            &path("known", "r"),
-            &[("Authorization", &auth)],
-            b"{}",
-        ),
-    )
-    .await;
+    let response = post_as(addr, &auth, b"{}").await;
     response.assert_json(403, json!({"error": "Forbidden"}));
     assert_eq!(rec.count(), 0);
 }
@@ -158,16 +158,7 @@ where
     )
     .await;
     let auth = bearer(&genuine());
-    let response = send(
-        addr,
-        &raw_request(
-            "POST",
-            &path("known", "r"),
-            &[("Authorization", &auth)],
-            b"{}",
-        ),
-    )
-    .await;
+    let response = post_as(addr, &auth, b"{}").await;
     response.assert_json(503, json!({"error": "Service unavailable"}));
     assert_eq!(response.header("retry-after"), Some("30"));
     assert_eq!(rec.count(), 0);
@@ -222,16 +213,7 @@ where
     claims["email"] = json!("intruder@evil.example");
     let token = TestSigner::google(KID).token(&claims);
     let auth = bearer(&token);
-    let response = send(
-        addr,
-        &raw_request(
-            "POST",
-            &path("known", "r"),
-            &[("Authorization", &auth)],
-            b"{}",
-        ),
-    )
-    .await;
+    let response = post_as(addr, &auth, b"{}").await;
     response.assert_json(
         403,
         json!({"error": "Forbidden", "detail": "email_not_allowed"}),
