@@ -678,3 +678,24 @@ async fn a5_r15_tokens_and_signed_url_tokens_never_reach_the_logs() {
         assert!(!logs.contains(signature), "a secret reached the logs");
     }
 }
+
+#[tokio::test]
+async fn r18_a_remembered_token_is_still_checked_against_the_clock() {
+    let clock = TestClock::at(now());
+    let v = config().clock(clock.clone()).build().unwrap();
+    let token = google().token(&claims());
+    let first = v.verify_token(&token).await.unwrap();
+    // The second time comes from the verified-token cache: same claims.
+    assert_eq!(v.verify_token(&token).await.unwrap(), first);
+    // An hour and a bit later the same token has expired, cache or not.
+    clock.advance(Duration::from_secs(3600 + 61));
+    assert_eq!(v.verify_token(&token).await.unwrap_err().reason(), "expired");
+    // A token that failed is never remembered as good.
+    let forged = TestSigner::attacker(KID).token(&claims());
+    for _ in 0..2 {
+        assert_eq!(
+            v.verify_token(&forged).await.unwrap_err().reason(),
+            "bad_signature"
+        );
+    }
+}

@@ -296,6 +296,7 @@ impl OidcConfig {
             inner: Arc::new(VerifierInner {
                 config: self,
                 cache,
+                verified: std::sync::Mutex::new(std::collections::HashMap::new()),
             }),
         })
     }
@@ -325,7 +326,14 @@ pub struct OidcVerifier {
 struct VerifierInner {
     config: OidcConfig,
     cache: KeyCache,
+    /// Tokens already verified, by SHA-256 of the token (research R18): Pub/Sub reuses one
+    /// token for up to an hour, and the RSA check is most of a request's cost. Only successes
+    /// are kept, bounded; the time checks run again on every hit.
+    verified: std::sync::Mutex<std::collections::HashMap<[u8; 32], VerifiedClaims>>,
 }
+
+/// How many verified tokens are remembered (a push subscription uses one at a time).
+const VERIFIED_CACHE_SIZE: usize = 1024;
 
 impl std::fmt::Debug for OidcVerifier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -346,8 +354,40 @@ impl OidcVerifier {
     }
 
     /// Checks one token (the part after `Bearer `).
+    ///
+    /// A token verified before is recognised by its SHA-256 digest and not verified again, but
+    /// its `exp`/`iat` are checked against the clock every time.
     pub async fn verify_token(&self, token: &str) -> Result<VerifiedClaims, AuthError> {
-        token::verify(&self.inner.config, &self.inner.cache, token).await
+        let config = &self.inner.config;
+        if token.len() > config.max_token_length {
+            return Err(AuthError::invalid("token_too_long"));
+        }
+        let digest = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
+        let mut key = [0u8; 32];
+        key.copy_from_slice(digest.as_ref());
+        let remembered = self.verified().get(&key).cloned();
+        if let Some(claims) = remembered {
+            if token::still_valid(config, &claims) {
+                return Ok(claims);
+            }
+            self.verified().remove(&key);
+        }
+        let claims = token::verify(config, &self.inner.cache, token).await?;
+        let mut verified = self.verified();
+        if verified.len() >= VERIFIED_CACHE_SIZE {
+            verified.clear();
+        }
+        verified.insert(key, claims.clone());
+        Ok(claims)
+    }
+
+    fn verified(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<[u8; 32], VerifiedClaims>> {
+        self.inner
+            .verified
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Fetches the keys now, so the first request does not wait for them. A failure is

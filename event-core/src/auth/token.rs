@@ -184,6 +184,24 @@ pub(crate) async fn verify(
     check_claims(config, payload, kid, signature_verified)
 }
 
+/// The time checks again, for a token verified earlier (R18).
+pub(crate) fn still_valid(config: &OidcConfig, claims: &VerifiedClaims) -> bool {
+    let now = seconds(config.clock.now());
+    let leeway = config.leeway.as_secs_f64();
+    let exp = numeric(&claims.claims, "exp").ok().flatten();
+    let iat = numeric(&claims.claims, "iat").ok().flatten();
+    let nbf = numeric(&claims.claims, "nbf").ok().flatten();
+    match (exp, iat) {
+        (Some(exp), Some(iat)) => {
+            now <= exp + leeway
+                && iat <= now + leeway
+                && exp - now <= MAX_LIFETIME
+                && nbf.is_none_or(|nbf| nbf <= now + leeway)
+        }
+        _ => false,
+    }
+}
+
 fn check_claims(
     config: &OidcConfig,
     claims: Map<String, Value>,
