@@ -104,6 +104,7 @@ pub(crate) fn deliver(
     plan: Plan,
     headers: &HeaderMap,
     bytes: Bytes,
+    attribute_headers: &pubsub::AttributeHeaders,
 ) -> Result<Delivered, RequestError> {
     match plan {
         Plan::JsonBody => Ok(Delivered {
@@ -117,7 +118,7 @@ pub(crate) fn deliver(
                 .get(http::header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok());
             let payload = Payload::from_json_or_bytes(bytes.clone(), content_type);
-            let message = pubsub::decode_unwrapped(headers, bytes)
+            let message = pubsub::decode_unwrapped(headers, bytes, attribute_headers)
                 .map_err(RequestError::InvalidUnwrappedPush)?;
             Ok(Delivered {
                 payload,

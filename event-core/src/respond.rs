@@ -67,7 +67,11 @@ pub(crate) fn error(
         RequestError::Unauthenticated(auth) => {
             let headers = response.headers_mut();
             match auth {
-                AuthError::MissingToken => {
+                // No bearer credentials at all (RFC 6750 §3.1: no error code then).
+                AuthError::MissingToken
+                | AuthError::InvalidToken {
+                    reason: "not_a_bearer_token",
+                } => {
                     headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 }
                 AuthError::InvalidToken { .. } => {

@@ -16,6 +16,7 @@ use crate::event::{Event, EventContext};
 use crate::event_url::DEFAULT_PREFIX;
 use crate::format;
 use crate::handler::{EventHandler, KindFilter};
+use crate::pubsub::AttributeHeaders;
 use crate::respond;
 use crate::route;
 use crate::signed_url::{self, UrlSigningKey, SIGNATURE_PARAMETER};
@@ -71,6 +72,7 @@ struct Inner {
     url_keys: Vec<UrlSigningKey>,
     ce_mount: Option<String>,
     unwrapped_push: bool,
+    attribute_headers: AttributeHeaders,
 }
 
 impl std::fmt::Debug for EventService {
@@ -108,6 +110,7 @@ impl EventService {
             allow_unauthenticated: false,
             ce_mount: None,
             unwrapped_push: false,
+            attribute_headers: AttributeHeaders::None,
         }
     }
 
@@ -278,7 +281,8 @@ impl EventService {
             Ok(b) => b,
             Err(e) => return reject(e),
         };
-        let delivered = match format::deliver(plan, &parts.headers, bytes) {
+        let delivered = match format::deliver(plan, &parts.headers, bytes, &inner.attribute_headers)
+        {
             Ok(d) => d,
             Err(e) => return reject(e),
         };
@@ -369,6 +373,7 @@ pub struct EventServiceBuilder {
     allow_unauthenticated: bool,
     ce_mount: Option<String>,
     unwrapped_push: bool,
+    attribute_headers: AttributeHeaders,
 }
 
 impl std::fmt::Debug for EventServiceBuilder {
@@ -443,7 +448,8 @@ impl EventServiceBuilder {
 
     /// Authenticates every request with a Google-signed OIDC token (Pub/Sub authenticated
     /// push, Eventarc): see [`crate::auth`]. Combined with [`signed_urls`](Self::signed_urls),
-    /// both must pass.
+    /// both must pass on the event routes; at the CloudEvents mount
+    /// ([`cloud_events_at`](Self::cloud_events_at)), which has no kind in its URL, OIDC alone.
     pub fn oidc(mut self, config: OidcConfig) -> Self {
         self.oidc = Some(config);
         self
@@ -485,6 +491,16 @@ impl EventServiceBuilder {
     /// with write-metadata); one without metadata cannot be told from a JSON post.
     pub fn unwrapped_push(mut self, on: bool) -> Self {
         self.unwrapped_push = on;
+        self
+    }
+
+    /// Which headers of an unwrapped push become message attributes (default: none). Pub/Sub
+    /// sends each attribute as its own header, but so do proxies and clients, some carrying
+    /// credentials: name the attributes you publish
+    /// (`AttributeHeaders::only(["origin"])`), or take everything but transport headers
+    /// (`AttributeHeaders::AllExceptTransport`).
+    pub fn unwrapped_attribute_headers(mut self, headers: AttributeHeaders) -> Self {
+        self.attribute_headers = headers;
         self
     }
 
@@ -557,6 +573,7 @@ impl EventServiceBuilder {
                 url_keys: self.url_keys,
                 ce_mount,
                 unwrapped_push: self.unwrapped_push,
+                attribute_headers: self.attribute_headers,
             }),
         })
     }

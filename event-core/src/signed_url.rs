@@ -262,7 +262,7 @@ pub fn verify(
         return Err(SignedUrlError::BadSignature);
     }
     if let Some(expiry) = expiry {
-        // An expiry beyond what `SystemTime` can represent never passes.
+        // An expiry beyond what `SystemTime` can represent lies in the future: not expired.
         let expires_at = UNIX_EPOCH.checked_add(Duration::from_secs(expiry));
         if expires_at.is_some_and(|at| now > at) {
             return Err(SignedUrlError::Expired);

@@ -382,15 +382,14 @@ async fn non_canonical_base64_is_401() {
     // Padding.
     let padded = format!("{}==.{}.{}", parts[0], parts[1], parts[2]);
     assert_401(&padded, "malformed_header").await;
-    // Standard alphabet instead of URL-safe.
-    let std_sig = parts[2].replace('-', "+").replace('_', "/");
-    if std_sig != parts[2] {
-        assert_401(
-            &format!("{}.{}.{std_sig}", parts[0], parts[1]),
-            "malformed_signature",
-        )
-        .await;
-    }
+    // Standard alphabet instead of URL-safe: a `+` and a `/` where the URL-safe text has
+    // letters (always present, so the case never silently skips).
+    let std_sig = format!("+/{}", &parts[2][2..]);
+    assert_401(
+        &format!("{}.{}.{std_sig}", parts[0], parts[1]),
+        "malformed_signature",
+    )
+    .await;
     // An illegal character.
     assert_401(
         &format!("{}.{}!.{}", parts[0], parts[1], parts[2]),
@@ -689,7 +688,10 @@ async fn r18_a_remembered_token_is_still_checked_against_the_clock() {
     assert_eq!(v.verify_token(&token).await.unwrap(), first);
     // An hour and a bit later the same token has expired, cache or not.
     clock.advance(Duration::from_secs(3600 + 61));
-    assert_eq!(v.verify_token(&token).await.unwrap_err().reason(), "expired");
+    assert_eq!(
+        v.verify_token(&token).await.unwrap_err().reason(),
+        "expired"
+    );
     // A token that failed is never remembered as good.
     let forged = TestSigner::attacker(KID).token(&claims());
     for _ in 0..2 {
@@ -698,4 +700,61 @@ async fn r18_a_remembered_token_is_still_checked_against_the_clock() {
             "bad_signature"
         );
     }
+}
+
+#[test]
+fn r8_only_rs256_signing_keys_are_taken_from_the_jwks() {
+    let good = google().jwk();
+    let with = |key: &str, value: Value| {
+        let mut jwk = good.clone();
+        jwk[key] = value;
+        jwk
+    };
+    let mut no_kid = good.clone();
+    no_kid.as_object_mut().unwrap().remove("kid");
+    let doc = json!({"keys": [
+        with("kid", json!("ok")),
+        with("kty", json!("EC")),
+        with("alg", json!("RS512")),
+        with("use", json!("enc")),
+        with("kid", json!("")),
+        no_kid,
+        with("n", json!("not base64!")),
+        with("n", json!("AQAB")), // a 24-bit modulus
+    ]});
+    let set = KeySet::from_jwks_json(doc.to_string().as_bytes()).unwrap();
+    let kids: Vec<&str> = set.keys().iter().map(|k| k.kid()).collect();
+    assert_eq!(kids, ["ok"]);
+    // `alg` and `use` may be absent.
+    let mut bare = good.clone();
+    bare.as_object_mut().unwrap().remove("alg");
+    bare.as_object_mut().unwrap().remove("use");
+    let set = KeySet::from_jwks_json(json!({"keys": [bare]}).to_string().as_bytes()).unwrap();
+    assert_eq!(set.keys().len(), 1);
+}
+
+#[test]
+fn r9_keys_must_be_2048_to_8192_bits() {
+    use gcp_events_core::auth::PublicKey;
+    let e = [1, 0, 1];
+    assert!(
+        PublicKey::from_components("k", &[0xff; 128], &e).is_none(),
+        "1024 bits"
+    );
+    assert!(
+        PublicKey::from_components("k", &[0xff; 256], &e).is_some(),
+        "2048 bits"
+    );
+    assert!(
+        PublicKey::from_components("k", &[0xff; 1024], &e).is_some(),
+        "8192 bits"
+    );
+    assert!(
+        PublicKey::from_components("k", &[0xff; 1025], &e).is_none(),
+        "8200 bits"
+    );
+    // Leading zero bytes do not count towards the size.
+    let mut padded = vec![0u8; 200];
+    padded.extend_from_slice(&[0xff; 128]);
+    assert!(PublicKey::from_components("k", &padded, &e).is_none());
 }

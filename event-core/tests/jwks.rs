@@ -26,10 +26,15 @@ fn verifier(server: &JwksServer, clock: &TestClock) -> OidcVerifier {
         .unwrap()
 }
 
-/// A fresh token at the clock's current time (tokens live one hour).
+/// A fresh token at the clock's current time (tokens live one hour). Each is distinct (a
+/// `jti` counter), so the verifier's memory of verified tokens never answers for the key cache.
 fn token(signer: &TestSigner, clock: &TestClock) -> String {
     use gcp_events_core::auth::Clock as _;
-    signer.token(&push_claims(clock.now()))
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let mut claims = push_claims(clock.now());
+    claims["jti"] = serde_json::json!(NEXT.fetch_add(1, Ordering::Relaxed));
+    signer.token(&claims)
 }
 
 #[tokio::test]
@@ -144,6 +149,12 @@ async fn a2_outage_with_empty_cache_is_503_then_recovers() {
     assert!(v.warm_up().await.is_err());
 
     // Unknown kid after a failed refresh is 503 too (we cannot tell it is not Google's).
+    clock.advance(Duration::from_secs(31));
+    let err = v
+        .verify_token(&token(&TestSigner::attacker("other"), &clock))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), StatusCode::SERVICE_UNAVAILABLE);
     server.set_keys(jwks(&[&google]), 21155, 12);
     clock.advance(Duration::from_secs(31));
     v.verify_token(&token(&google, &clock)).await.unwrap();
@@ -219,4 +230,77 @@ fn r4_jwks_url_must_be_https_or_loopback() {
     assert!(HttpKeySource::new("http://keys.example.com/certs").is_err());
     assert!(HttpKeySource::new("ftp://127.0.0.1/certs").is_err());
     assert!(HttpKeySource::new("not a url").is_err());
+}
+
+#[tokio::test]
+async fn r16_a_key_removed_from_the_set_is_no_longer_accepted() {
+    let old = TestSigner::google("old");
+    let new = TestSigner::attacker("new");
+    let server = JwksServer::start(jwks(&[&old])).await;
+    server.set_keys(jwks(&[&old]), 60, 0);
+    let clock = TestClock::at(start_time());
+    let v = verifier(&server, &clock);
+    let remembered = token(&old, &clock);
+    v.verify_token(&remembered).await.unwrap();
+
+    // Google rotates `old` out; once the set is stale and refetched, `old` is unknown — for a
+    // new token and for one verified (and remembered) before.
+    server.set_keys(jwks(&[&new]), 60, 0);
+    clock.advance(Duration::from_secs(61));
+    let err = v.verify_token(&token(&old, &clock)).await.unwrap_err();
+    assert_eq!(err.reason(), "unknown_key_id");
+    assert_eq!(
+        v.verify_token(&remembered).await.unwrap_err().reason(),
+        "unknown_key_id"
+    );
+    v.verify_token(&token(&new, &clock)).await.unwrap();
+}
+
+#[tokio::test]
+async fn r16_no_cache_and_max_age_zero_are_clamped_to_a_minute() {
+    let google = TestSigner::google("k1");
+    let server = JwksServer::start(jwks(&[&google])).await;
+    server.set_keys(jwks(&[&google]), 0, 0);
+    let clock = TestClock::at(start_time());
+    let v = verifier(&server, &clock);
+    v.verify_token(&token(&google, &clock)).await.unwrap();
+    clock.advance(Duration::from_secs(45)); // past the 30 s rate limit, within the clamp
+    v.verify_token(&token(&google, &clock)).await.unwrap();
+    assert_eq!(server.fetches(), 1, "max-age=0 still caches for 60 s");
+    clock.advance(Duration::from_secs(16));
+    v.verify_token(&token(&google, &clock)).await.unwrap();
+    assert_eq!(server.fetches(), 2);
+}
+
+#[test]
+fn r16_cache_headers_give_the_freshness_lifetime() {
+    use gcp_events_core::auth::max_age_from_headers;
+    let headers = |pairs: &[(&'static str, &'static str)]| {
+        let mut map = http::HeaderMap::new();
+        for (k, v) in pairs {
+            map.append(*k, v.parse().unwrap());
+        }
+        map
+    };
+    let secs = |pairs: &[(&'static str, &'static str)]| {
+        max_age_from_headers(&headers(pairs)).map(|d| d.as_secs())
+    };
+    assert_eq!(
+        secs(&[
+            (
+                "cache-control",
+                "public, max-age=24873, must-revalidate, no-transform"
+            ),
+            ("age", "5059")
+        ]),
+        Some(19814)
+    );
+    assert_eq!(
+        secs(&[("cache-control", "max-age=10"), ("age", "50")]),
+        Some(0)
+    );
+    assert_eq!(secs(&[("cache-control", "no-cache")]), Some(0));
+    assert_eq!(secs(&[("cache-control", "No-Store, max-age=60")]), Some(0));
+    assert_eq!(secs(&[("cache-control", "public")]), None);
+    assert_eq!(secs(&[]), None);
 }

@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 
 use gcp_events_core::auth::{OidcConfig, OidcMode};
 use gcp_events_core::cloudevents::CloudEventAttributes;
-use gcp_events_core::pubsub::DecodedMessage;
+use gcp_events_core::pubsub::{AttributeHeaders, DecodedMessage};
 use gcp_events_core::signed_url::UrlSigningKey;
 use gcp_events_core::{
     async_trait, DeliveryFormat, Event, EventHandler, EventService, EventServiceBuilder,
@@ -128,16 +128,46 @@ impl EventHandler for AlwaysFail {
     }
 }
 
+/// The environment variables the receivers read (besides `HOST`, `PORT`, `RUST_LOG`).
+pub const KNOWN_SETTINGS: &[&str] = &[
+    "GCP_EVENTS_AUDIENCE",
+    "GCP_EVENTS_ALLOWED_EMAILS",
+    "GCP_EVENTS_JWKS_URL",
+    "GCP_EVENTS_TRUST_CLOUD_RUN_IAM",
+    "GCP_EVENTS_URL_KEY",
+    "GCP_EVENTS_ATTRIBUTE_HEADERS",
+];
+
 /// The service every example receiver mounts: prints every event, fails kind `fail`,
 /// prefix `/gcp-events`, Eventarc CloudEvents accepted at `/` too, authentication from the
-/// environment (see [`auth_from_env`]).
+/// environment (see [`auth_from_env`]); an unwrapped push's attributes are read from the
+/// headers named in `GCP_EVENTS_ATTRIBUTE_HEADERS` (comma-separated; `*` for every header but
+/// transport and credential headers; none by default). An unknown `GCP_EVENTS_*` variable is
+/// an error, so a misspelt setting never leaves the receiver open by accident.
 pub fn service() -> Result<EventService, Box<dyn std::error::Error>> {
     let builder = EventService::builder()
         .prefix("/gcp-events")
         .handler(PrintEvents)
         .kind_handler("fail", AlwaysFail);
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let builder = auth_from_env(builder, var)?;
+    // A misspelt setting must not silently leave the receiver open: refuse unknown names.
+    if let Some(unknown) = std::env::vars()
+        .map(|(name, _)| name)
+        .find(|name| name.starts_with("GCP_EVENTS_") && !KNOWN_SETTINGS.contains(&name.as_str()))
+    {
+        return Err(format!(
+            "unknown setting {unknown}; the receivers read {}",
+            KNOWN_SETTINGS.join(", ")
+        )
+        .into());
+    }
+    let builder = auth_from_env(builder, var)?.unwrapped_attribute_headers(
+        match var("GCP_EVENTS_ATTRIBUTE_HEADERS").as_deref() {
+            None => AttributeHeaders::None,
+            Some("*") => AttributeHeaders::AllExceptTransport,
+            Some(list) => AttributeHeaders::only(list.split(',').map(str::trim)),
+        },
+    );
     // Eventarc posts CloudEvents to `/`. That mount needs OIDC (or no auth at all): a signed URL
     // cannot name an event kind there, so a receiver on signed URLs alone does not mount it.
     let signed_urls_only =

@@ -17,21 +17,18 @@ struct Receiver {
     startup_log: String,
 }
 
-async fn start(bin: &str) -> Receiver {
-    start_with(bin, &[]).await
+/// The receiver with none of this process's `GCP_EVENTS_*` settings (the test script sets
+/// some for the differential test; the receivers refuse names they do not know).
+fn receiver_command(bin: &str) -> Command {
+    let mut command = Command::new(bin);
+    for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("GCP_EVENTS_")) {
+        command.env_remove(name);
+    }
+    command
 }
 
 async fn start_with(bin: &str, env: &[(&str, &str)]) -> Receiver {
-    let mut command = Command::new(bin);
-    for name in [
-        "GCP_EVENTS_AUDIENCE",
-        "GCP_EVENTS_ALLOWED_EMAILS",
-        "GCP_EVENTS_JWKS_URL",
-        "GCP_EVENTS_URL_KEY",
-        "GCP_EVENTS_TRUST_CLOUD_RUN_IAM",
-    ] {
-        command.env_remove(name);
-    }
+    let mut command = receiver_command(bin);
     command.envs(env.iter().copied());
     let mut child = command
         .env("PORT", "0")
@@ -106,7 +103,7 @@ async fn post_with(addr: SocketAddr, target: &str, headers: &str, body: &str) ->
 /// The receiver prints each event as one JSON line, answers failures for kind `fail`, decodes
 /// push envelopes, and finishes an in-flight request after SIGTERM before exiting.
 async fn check_receiver(bin: &str) {
-    let mut r = start(bin).await;
+    let mut r = start_with(bin, &[("GCP_EVENTS_ATTRIBUTE_HEADERS", "origin")]).await;
     // No auth settings: it runs, and says loudly that it is unauthenticated.
     assert!(
         r.startup_log.contains("UNAUTHENTICATED"),
@@ -346,16 +343,24 @@ async fn check_receiver_auth(bin: &str) {
     r.child.kill().await.unwrap();
 
     // Half a configuration is refused at start, never silently unauthenticated.
-    let out = Command::new(bin)
+    let out = receiver_command(bin)
         .env("PORT", "0")
         .env("GCP_EVENTS_AUDIENCE", TEST_AUDIENCE)
-        .env_remove("GCP_EVENTS_ALLOWED_EMAILS")
-        .env_remove("GCP_EVENTS_URL_KEY")
         .output()
         .await
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("GCP_EVENTS_ALLOWED_EMAILS"));
+
+    // A misspelt setting is refused rather than leaving the receiver open.
+    let out = receiver_command(bin)
+        .env("PORT", "0")
+        .env("GCP_EVENTS_AUDIENCES", TEST_AUDIENCE)
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown setting GCP_EVENTS_AUDIENCES"));
 }
 
 #[tokio::test]

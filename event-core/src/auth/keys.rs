@@ -217,6 +217,10 @@ pub fn max_age_from_headers(headers: &http::HeaderMap) -> Option<Duration> {
     max_age.map(|m| Duration::from_secs(m.saturating_sub(age)))
 }
 
+/// The shortest time a fetched set is considered fresh, whatever `Cache-Control` says
+/// (`max-age=0`, `no-cache`): otherwise every request after the rate limit would refetch.
+pub(crate) const MIN_TTL: Duration = Duration::from_secs(60);
+
 /// The outcome of looking up a `kid`.
 pub(crate) enum Lookup {
     Found(Arc<PublicKey>),
@@ -290,15 +294,20 @@ impl KeyCache {
         });
         match cached {
             Some(key) if fresh => Lookup::Found(key),
-            Some(stale) => {
+            Some(_stale) => {
                 // Stale but known: refresh if nobody else is and the rate allows, but never
-                // wait for someone else's refresh; the stale key stays good meanwhile.
+                // wait for someone else's refresh; the stale key stays good meanwhile. Only a
+                // successful fetch replaces the set, so a kid missing afterwards was removed
+                // by Google (rotated out): no longer accepted.
                 if let Ok(_guard) = self.refresh.try_lock() {
                     if !self.read(|s| self.rate_limited(s)) {
                         let _recorded_in_state = self.fetch_now().await;
                     }
                 }
-                Lookup::Found(self.read(|s| s.keys.get(kid).cloned()).unwrap_or(stale))
+                match self.read(|s| s.keys.get(kid).cloned()) {
+                    Some(key) => Lookup::Found(key),
+                    None => Lookup::Unknown,
+                }
             }
             None => {
                 let _guard = self.refresh.lock().await;
@@ -314,6 +323,12 @@ impl KeyCache {
                 })
             }
         }
+    }
+
+    /// Whether the current set still holds `kid` (no fetch): a remembered token whose key has
+    /// been rotated out is verified again rather than trusted.
+    pub(crate) fn holds(&self, kid: &str) -> bool {
+        self.read(|s| s.keys.contains_key(kid))
     }
 
     pub(crate) async fn warm_up(&self) -> Result<(), KeySourceError> {
@@ -333,7 +348,10 @@ impl KeyCache {
         state.generation = state.generation.wrapping_add(1);
         match result {
             Ok(set) => {
-                let ttl = set.max_age.unwrap_or(self.fallback_ttl).min(self.max_ttl);
+                let ttl = set
+                    .max_age
+                    .unwrap_or(self.fallback_ttl)
+                    .clamp(MIN_TTL, self.max_ttl);
                 state.keys = set
                     .keys
                     .into_iter()

@@ -266,12 +266,19 @@ impl OidcConfig {
 
     /// Checks the settings and builds the verifier (its key cache starts empty).
     pub fn build(self) -> Result<OidcVerifier, ConfigError> {
-        if self.audiences.iter().all(|a| a.is_empty()) {
+        if self.audiences.iter().any(|a| a.is_empty())
+            || self.allowed_emails.iter().any(|e| e.is_empty())
+        {
+            return Err(ConfigError::Auth(
+                "an empty audience or e-mail would match nothing real; remove it",
+            ));
+        }
+        if self.audiences.is_empty() {
             return Err(ConfigError::Auth(
                 "OIDC needs at least one audience: the exact `aud` your push subscription uses",
             ));
         }
-        if self.allowed_emails.iter().all(|e| e.is_empty()) {
+        if self.allowed_emails.is_empty() {
             return Err(ConfigError::Auth(
                 "OIDC needs at least one allowed e-mail: the push subscription's service account",
             ));
@@ -367,7 +374,9 @@ impl OidcVerifier {
         key.copy_from_slice(digest.as_ref());
         let remembered = self.verified().get(&key).cloned();
         if let Some(claims) = remembered {
-            if token::still_valid(config, &claims) {
+            let key_still_published =
+                !claims.signature_verified || self.inner.cache.holds(&claims.key_id);
+            if key_still_published && token::still_valid(config, &claims) {
                 return Ok(claims);
             }
             self.verified().remove(&key);
@@ -399,5 +408,45 @@ impl OidcVerifier {
     /// The configured mode.
     pub fn mode(&self) -> OidcMode {
         self.inner.config.mode
+    }
+}
+
+#[cfg(all(test, feature = "test-util"))]
+mod tests {
+    use super::*;
+    use crate::testing::auth::{
+        jwks, push_claims, TestClock, TestSigner, TEST_AUDIENCE, TEST_EMAIL,
+    };
+
+    #[tokio::test]
+    async fn only_verified_tokens_are_remembered_and_rotated_out_keys_are_not_trusted() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_790_000_000);
+        let signer = TestSigner::google("k");
+        let keys = KeySet::from_jwks_json(jwks(&[&signer]).to_string().as_bytes()).unwrap();
+        let verifier = OidcConfig::new()
+            .audience(TEST_AUDIENCE)
+            .allowed_email(TEST_EMAIL)
+            .key_source(keys)
+            .clock(TestClock::at(now))
+            .build()
+            .unwrap();
+        let good = signer.token(&push_claims(now));
+        let forged = TestSigner::attacker("k").token(&push_claims(now));
+        assert!(verifier.verify_token(&forged).await.is_err());
+        assert!(
+            verifier.verified().is_empty(),
+            "a failure is never remembered"
+        );
+        verifier.verify_token(&good).await.unwrap();
+        verifier.verify_token(&good).await.unwrap();
+        assert_eq!(
+            verifier.verified().len(),
+            1,
+            "the same token is remembered once"
+        );
+        // A remembered token whose key is no longer published is not trusted from memory.
+        let mut remembered = verifier.verified().values().next().cloned().unwrap();
+        remembered.key_id = "gone".to_owned();
+        assert!(!verifier.inner.cache.holds(&remembered.key_id));
     }
 }

@@ -41,7 +41,7 @@ pub use envelope::{PushEnvelope, PushEnvelopeBuilder, PushMessage};
 pub use error::{DecodeError, MakeError};
 pub use message::{DecodedMessage, MessageData};
 pub use unwrapped::{
-    decode_unwrapped, is_transport_header, is_unwrapped_push, MESSAGE_ID_HEADER,
+    decode_unwrapped, is_transport_header, is_unwrapped_push, AttributeHeaders, MESSAGE_ID_HEADER,
     ORDERING_KEY_HEADER, PUBLISH_TIME_HEADER, SUBSCRIPTION_HEADER, TRANSPORT_HEADERS,
     TRANSPORT_HEADER_PREFIXES,
 };

@@ -18,10 +18,14 @@ pub const PUBLISH_TIME_HEADER: &str = "x-goog-pubsub-publish-time";
 /// Header with the ordering key, when the message has one (write-metadata).
 pub const ORDERING_KEY_HEADER: &str = "x-goog-pubsub-ordering-key";
 
-/// Headers that belong to the transport, never to the message: they are not read as
-/// attributes. Everything else is (see [`decode_unwrapped`]).
+/// Headers that belong to the transport (or carry credentials), never to the message: even
+/// [`AttributeHeaders::AllExceptTransport`] does not read them as attributes.
 pub const TRANSPORT_HEADERS: &[&str] = &[
     "accept",
+    "cookie",
+    "set-cookie",
+    "x-api-key",
+    "x-serverless-authorization",
     "accept-encoding",
     "authorization",
     "cache-control",
@@ -55,6 +59,49 @@ pub const TRANSPORT_HEADER_PREFIXES: &[&str] = &[
     "x-real-ip",
     "ce-",
 ];
+
+/// Which request headers an unwrapped push's attributes are read from.
+///
+/// With write-metadata Pub/Sub sends each attribute as its own header, indistinguishable from
+/// headers that proxies, load balancers or clients add — some of which carry credentials. So
+/// nothing is read as an attribute unless configured.
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum AttributeHeaders {
+    /// No header becomes an attribute (the default): attributes are empty.
+    #[default]
+    None,
+    /// Exactly these header names (compared case-insensitively) become attributes, under their
+    /// lower-case names.
+    Only(Vec<String>),
+    /// Every header except transport and credential headers ([`TRANSPORT_HEADERS`],
+    /// [`TRANSPORT_HEADER_PREFIXES`]). Anything a proxy adds then shows up as an attribute.
+    AllExceptTransport,
+}
+
+impl AttributeHeaders {
+    /// Exactly these header names.
+    pub fn only<I, S>(names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Self::Only(
+            names
+                .into_iter()
+                .map(|n| n.into().to_ascii_lowercase())
+                .collect(),
+        )
+    }
+
+    fn includes(&self, name: &str) -> bool {
+        match self {
+            Self::None => false,
+            Self::Only(names) => names.iter().any(|n| n.eq_ignore_ascii_case(name)),
+            Self::AllExceptTransport => !is_transport_header(name),
+        }
+    }
+}
 
 /// Whether the request looks like an unwrapped push with metadata
 /// (it has an `x-goog-pubsub-message-id` header).
@@ -98,8 +145,9 @@ fn text(headers: &http::HeaderMap, name: &str) -> Result<Option<String>, DecodeE
 ///   from `x-goog-pubsub-message-id`, `publish_time` from `x-goog-pubsub-publish-time`
 ///   (RFC 3339), `ordering_key` from `x-goog-pubsub-ordering-key`. Without it they are empty /
 ///   `None` — nothing in the request can tell them.
-/// - `attributes`: each attribute arrives as its own header. Every header that is not
-///   transport ([`TRANSPORT_HEADERS`], [`TRANSPORT_HEADER_PREFIXES`]) is read as one.
+/// - `attributes`: each attribute arrives as its own header; which headers count is up to
+///   `attribute_headers` (none by default, see [`AttributeHeaders`]). Metadata headers
+///   (`x-goog-pubsub-*`) never do.
 ///   **HTTP folds header names to lower case**, so an attribute published as `Origin` arrives
 ///   as `origin`; names that are not valid HTTP header names cannot arrive at all; a header
 ///   repeated by a proxy is joined with `", "`. `Content-Type` is an attribute when the
@@ -108,7 +156,7 @@ fn text(headers: &http::HeaderMap, name: &str) -> Result<Option<String>, DecodeE
 /// - `delivery_attempt` is `None`: Pub/Sub writes no header for it.
 ///
 /// ```
-/// use gcp_events_core::pubsub::decode_unwrapped;
+/// use gcp_events_core::pubsub::{decode_unwrapped, AttributeHeaders};
 ///
 /// let mut headers = http::HeaderMap::new();
 /// headers.insert("x-goog-pubsub-message-id", "42".parse()?);
@@ -116,7 +164,8 @@ fn text(headers: &http::HeaderMap, name: &str) -> Result<Option<String>, DecodeE
 /// headers.insert("x-goog-pubsub-publish-time", "2021-02-26T19:13:55.749Z".parse()?);
 /// headers.insert("origin", "web".parse()?);
 /// headers.insert("user-agent", "CloudPubSub-Google".parse()?);
-/// let message = decode_unwrapped(&headers, bytes::Bytes::from_static(b"hello"))?;
+/// let attributes = AttributeHeaders::only(["origin"]);
+/// let message = decode_unwrapped(&headers, bytes::Bytes::from_static(b"hello"), &attributes)?;
 /// assert_eq!(message.data.as_ref(), b"hello");
 /// assert_eq!(message.message_id.as_deref(), Some("42"));
 /// assert_eq!(message.subscription, "projects/p/subscriptions/s");
@@ -127,6 +176,7 @@ fn text(headers: &http::HeaderMap, name: &str) -> Result<Option<String>, DecodeE
 pub fn decode_unwrapped(
     headers: &http::HeaderMap,
     body: Bytes,
+    attribute_headers: &AttributeHeaders,
 ) -> Result<DecodedMessage, DecodeError> {
     let publish_time =
         match text(headers, PUBLISH_TIME_HEADER)? {
@@ -142,7 +192,7 @@ pub fn decode_unwrapped(
     let mut attributes = BTreeMap::new();
     for name in headers.keys() {
         let name = name.as_str();
-        if is_transport_header(name) {
+        if name.starts_with("x-goog-pubsub-") || !attribute_headers.includes(name) {
             continue;
         }
         if let Some(value) = text(headers, name)? {

@@ -95,7 +95,12 @@ where
     expired["exp"] = json!(crate::testing::auth::unix(now) - 3600);
     let mut other_audience = push_claims(now);
     other_audience["aud"] = json!("https://attacker.example/push");
+    // R2: the audience comes from configuration, never from the request: a token minted for
+    // exactly the URL this request went to is still refused.
+    let mut own_url = push_claims(now);
+    own_url["aud"] = json!(format!("http://{addr}{}", path("known", "r")));
     let tokens = [
+        TestSigner::google(KID).token(&own_url),
         TestSigner::attacker(KID).token(&push_claims(now)),
         TestSigner::google(KID).token(&expired),
         TestSigner::google(KID).token(&other_audience),
@@ -123,6 +128,10 @@ where
     )
     .await;
     assert_eq!(response.status, 401);
+    // Another scheme is no bearer credential at all: the bare challenge.
+    let response = post_as(addr, "Basic dXNlcjpwYXNz", b"{}").await;
+    response.assert_json(401, json!({"error": "Unauthorized"}));
+    assert_eq!(response.header("www-authenticate"), Some("Bearer"));
     assert_eq!(rec.count(), 0);
 }
 

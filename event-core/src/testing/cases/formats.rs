@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{path, recording, serve};
 use crate::cloudevents::StorageObjectData;
-use crate::pubsub::{DecodedMessage, PushEnvelope};
+use crate::pubsub::{AttributeHeaders, DecodedMessage, PushEnvelope};
 use crate::testing::client::{raw_request, send};
 use crate::testing::Recorder;
 use crate::{DeliveryFormat, EventService};
@@ -417,7 +417,23 @@ fn unwrapped_headers() -> Vec<(&'static str, &'static str)> {
         // Attributes, each its own header; names arrive lower-cased.
         ("Origin", "web"),
         ("content-type", "application/json"),
+        // Not attributes: a credential a client or proxy added.
+        ("Cookie", "session=secret"),
     ]
+}
+
+/// A recording service that reads the attributes this test suite publishes from headers.
+async fn unwrapped_service<S, F>(start: &S, attributes: AttributeHeaders) -> (SocketAddr, Recorder)
+where
+    S: Fn(EventService) -> F,
+    F: Future<Output = SocketAddr>,
+{
+    let rec = Recorder::new();
+    let builder = EventService::builder()
+        .allow_unauthenticated()
+        .unwrapped_attribute_headers(attributes)
+        .handler(rec.clone());
+    (serve(start, builder).await, rec)
 }
 
 /// C4: an unwrapped push with metadata is recognised by its headers; the handler gets the same
@@ -427,7 +443,8 @@ where
     S: Fn(EventService) -> F,
     F: Future<Output = SocketAddr>,
 {
-    let (addr, rec) = recording(&start).await;
+    let (addr, rec) =
+        unwrapped_service(&start, AttributeHeaders::only(["origin", "Content-Type"])).await;
     send(
         addr,
         &raw_request(
@@ -463,6 +480,34 @@ where
         .await
         .assert_json(400, json!({"error": "Invalid Pub/Sub push metadata"}));
     assert_eq!(rec.count(), 1);
+
+    // Every header but transport and credentials, when asked: the cookie still stays out.
+    let (addr, rec) = unwrapped_service(&start, AttributeHeaders::AllExceptTransport).await;
+    send(
+        addr,
+        &raw_request("POST", &path("k", "r"), &unwrapped_headers(), b"x"),
+    )
+    .await
+    .assert_json(201, json!({}));
+    let attributes = rec.single().pubsub().expect("decoded").attributes.clone();
+    assert_eq!(
+        attributes.keys().collect::<Vec<_>>(),
+        ["content-type", "origin"]
+    );
+    // And by default no header is an attribute at all.
+    let (addr, rec) = unwrapped_service(&start, AttributeHeaders::None).await;
+    send(
+        addr,
+        &raw_request("POST", &path("k", "r"), &unwrapped_headers(), b"x"),
+    )
+    .await
+    .assert_json(201, json!({}));
+    assert!(rec
+        .single()
+        .pubsub()
+        .expect("decoded")
+        .attributes
+        .is_empty());
 }
 
 /// C4: a subscription without write-metadata sends only bytes; a service configured for
@@ -508,7 +553,7 @@ where
     S: Fn(EventService) -> F,
     F: Future<Output = SocketAddr>,
 {
-    let (addr, rec) = recording(&start).await;
+    let (addr, rec) = unwrapped_service(&start, AttributeHeaders::only(["origin"])).await;
     let data = br#"{"order":42,"status":"paid"}"#;
     let publish_time = "2021-02-26T19:13:55.749Z";
     let envelope = PushEnvelope::builder("projects/p/subscriptions/s")
