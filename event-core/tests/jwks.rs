@@ -37,6 +37,17 @@ fn token(signer: &TestSigner, clock: &TestClock) -> String {
     signer.token(&claims)
 }
 
+/// Waits (up to 10 s) until the server has seen `n` fetches and the refresh they belong to has
+/// landed: a stale key is refreshed in the background.
+async fn wait_for_fetches(server: &JwksServer, v: &OidcVerifier, n: usize) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while server.fetches() < n {
+        assert!(std::time::Instant::now() < deadline, "no refresh happened");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    v.refresh_idle().await;
+}
+
 #[tokio::test]
 async fn a3_keys_are_cached_for_max_age_minus_age() {
     let old = TestSigner::google("old");
@@ -53,7 +64,7 @@ async fn a3_keys_are_cached_for_max_age_minus_age() {
     assert_eq!(server.fetches(), 1, "still fresh: no refetch");
     clock.advance(Duration::from_secs(11));
     v.verify_token(&token(&old, &clock)).await.unwrap();
-    assert_eq!(server.fetches(), 2, "stale after 90 s: refetched once");
+    wait_for_fetches(&server, &v, 2).await; // stale after 90 s: refetched once, in the background
     v.verify_token(&token(&old, &clock)).await.unwrap();
     assert_eq!(server.fetches(), 2);
 }
@@ -121,16 +132,13 @@ async fn a3_outage_keeps_serving_cached_keys() {
     clock.advance(Duration::from_secs(3600)); // long stale
     let claims = v.verify_token(&token(&google, &clock)).await.unwrap();
     assert_eq!(claims.email, TEST_EMAIL);
-    assert_eq!(
-        server.fetches(),
-        2,
-        "the stale set prompted one refresh attempt"
-    );
+    wait_for_fetches(&server, &v, 2).await; // the stale set prompted one refresh attempt
+    v.verify_token(&token(&google, &clock)).await.unwrap();
 
     server.set_reply(JwksReply::Drop);
     clock.advance(Duration::from_secs(31));
     v.verify_token(&token(&google, &clock)).await.unwrap();
-    assert_eq!(server.fetches(), 3);
+    wait_for_fetches(&server, &v, 3).await;
     // A failed fetch never empties the cache, and is not retried within the interval.
     v.verify_token(&token(&google, &clock)).await.unwrap();
     assert_eq!(server.fetches(), 3);
@@ -206,6 +214,29 @@ async fn a3_single_flight_under_100_concurrent_requests_with_a_new_kid() {
 }
 
 #[tokio::test]
+async fn a3_a_stale_key_answers_at_once_while_a_slow_refresh_runs() {
+    let google = TestSigner::google("k1");
+    let server = JwksServer::start(jwks(&[&google])).await;
+    server.set_keys(jwks(&[&google]), 60, 0);
+    let clock = TestClock::at(start_time());
+    let v = verifier(&server, &clock);
+    v.warm_up().await.unwrap();
+    server.set_delay(Duration::from_secs(3));
+    clock.advance(Duration::from_secs(61));
+    let started = std::time::Instant::now();
+    for _ in 0..3 {
+        v.verify_token(&token(&google, &clock)).await.unwrap();
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "no request waited for the refresh: {:?}",
+        started.elapsed()
+    );
+    wait_for_fetches(&server, &v, 2).await;
+    assert_eq!(server.fetches(), 2, "one refresh, however many requests");
+}
+
+#[tokio::test]
 async fn a2_key_fetch_times_out_into_503() {
     let google = TestSigner::google("k1");
     let server = JwksServer::start(jwks(&[&google])).await;
@@ -247,6 +278,10 @@ async fn r16_a_key_removed_from_the_set_is_no_longer_accepted() {
     // new token and for one verified (and remembered) before.
     server.set_keys(jwks(&[&new]), 60, 0);
     clock.advance(Duration::from_secs(61));
+    // The request that finds the set stale is answered with the stale key while the refresh
+    // runs behind it (stale-while-revalidate); once the refresh lands, `old` is gone.
+    v.verify_token(&token(&old, &clock)).await.unwrap();
+    wait_for_fetches(&server, &v, 2).await;
     let err = v.verify_token(&token(&old, &clock)).await.unwrap_err();
     assert_eq!(err.reason(), "unknown_key_id");
     assert_eq!(
@@ -269,7 +304,7 @@ async fn r16_no_cache_and_max_age_zero_are_clamped_to_a_minute() {
     assert_eq!(server.fetches(), 1, "max-age=0 still caches for 60 s");
     clock.advance(Duration::from_secs(16));
     v.verify_token(&token(&google, &clock)).await.unwrap();
-    assert_eq!(server.fetches(), 2);
+    wait_for_fetches(&server, &v, 2).await;
 }
 
 #[test]

@@ -246,7 +246,7 @@ pub(crate) struct KeyCache {
     source: Arc<dyn KeySource>,
     clock: Arc<dyn Clock>,
     state: RwLock<State>,
-    refresh: tokio::sync::Mutex<()>,
+    refresh: Arc<tokio::sync::Mutex<()>>,
     min_interval: Duration,
     fallback_ttl: Duration,
     max_ttl: Duration,
@@ -264,7 +264,7 @@ impl KeyCache {
             source,
             clock,
             state: RwLock::new(State::default()),
-            refresh: tokio::sync::Mutex::new(()),
+            refresh: Arc::new(tokio::sync::Mutex::new(())),
             min_interval,
             fallback_ttl,
             max_ttl,
@@ -283,7 +283,7 @@ impl KeyCache {
             .is_some_and(|next| now < next)
     }
 
-    pub(crate) async fn key(&self, kid: &str) -> Lookup {
+    pub(crate) async fn key(self: &Arc<Self>, kid: &str) -> Lookup {
         let now = self.clock.now();
         let (cached, fresh, generation) = self.read(|s| {
             (
@@ -294,20 +294,34 @@ impl KeyCache {
         });
         match cached {
             Some(key) if fresh => Lookup::Found(key),
-            Some(_stale) => {
-                // Stale but known: refresh if nobody else is and the rate allows, but never
-                // wait for someone else's refresh; the stale key stays good meanwhile. Only a
-                // successful fetch replaces the set, so a kid missing afterwards was removed
-                // by Google (rotated out): no longer accepted.
-                if let Ok(_guard) = self.refresh.try_lock() {
+            Some(stale) => {
+                // Stale but known: the stale key answers now (stale-while-revalidate, research
+                // §5.4) and one refresh runs behind it, unless one already is or the rate limit
+                // says not yet. Only a successful fetch replaces the set, so once it has run a
+                // kid it no longer lists is unknown (rotated out).
+                if let Ok(guard) = Arc::clone(&self.refresh).try_lock_owned() {
                     if !self.read(|s| self.rate_limited(s)) {
-                        let _recorded_in_state = self.fetch_now().await;
+                        match tokio::runtime::Handle::try_current() {
+                            Ok(runtime) => {
+                                let cache = Arc::clone(self);
+                                runtime.spawn(async move {
+                                    let _guard = guard;
+                                    let _recorded_in_state = cache.fetch_now().await;
+                                });
+                            }
+                            // No Tokio runtime to run it on: refresh in line.
+                            Err(_) => {
+                                let _recorded_in_state = self.fetch_now().await;
+                                drop(guard);
+                                return match self.read(|s| s.keys.get(kid).cloned()) {
+                                    Some(key) => Lookup::Found(key),
+                                    None => Lookup::Unknown,
+                                };
+                            }
+                        }
                     }
                 }
-                match self.read(|s| s.keys.get(kid).cloned()) {
-                    Some(key) => Lookup::Found(key),
-                    None => Lookup::Unknown,
-                }
+                Lookup::Found(stale)
             }
             None => {
                 let _guard = self.refresh.lock().await;
@@ -329,6 +343,11 @@ impl KeyCache {
     /// been rotated out is verified again rather than trusted.
     pub(crate) fn holds(&self, kid: &str) -> bool {
         self.read(|s| s.keys.contains_key(kid))
+    }
+
+    /// Resolves once no refresh is running.
+    pub(crate) async fn idle(&self) {
+        drop(self.refresh.lock().await);
     }
 
     pub(crate) async fn warm_up(&self) -> Result<(), KeySourceError> {

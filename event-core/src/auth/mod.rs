@@ -14,8 +14,12 @@
 //! 3. Header `alg` is `RS256` (fixed by the library, never taken from the token), `kid` present,
 //!    no `crit`.
 //! 4. The signature verifies (RSASSA-PKCS1-v1_5 SHA-256, 2048–8192-bit key) with the key whose
-//!    `kid` matches, from the JWKS (Google's by default). An unknown `kid` triggers one key
-//!    refresh (single flight, rate-limited).
+//!    `kid` matches, from the JWKS (Google's by default). Keys are cached for the response's
+//!    `max-age` minus `Age` (60 s to 24 h); a stale set keeps answering while one refresh runs in
+//!    the background, and a failed refresh keeps the old keys. An unknown `kid` triggers one
+//!    refresh (single flight, at most once per 30 s); if no key set can be had it is a 503.
+//!    A token verified once is remembered by its SHA-256 digest, so the RSA check runs once per
+//!    token (Pub/Sub reuses one for up to an hour); its times are still checked every request.
 //! 5. `iss` is `https://accounts.google.com` or `accounts.google.com`; `aud` is a string equal to
 //!    a configured audience (never derived from the request; arrays are refused).
 //! 6. `exp` and `iat` are JSON numbers; `now ≤ exp + leeway`, `iat ≤ now + leeway`,
@@ -292,13 +296,13 @@ impl OidcConfig {
             Some(s) => s,
             None => default_source()?,
         };
-        let cache = KeyCache::new(
+        let cache = Arc::new(KeyCache::new(
             source,
             self.clock.clone(),
             self.min_refresh_interval,
             self.fallback_ttl,
             self.max_ttl,
-        );
+        ));
         Ok(OidcVerifier {
             inner: Arc::new(VerifierInner {
                 config: self,
@@ -332,7 +336,7 @@ pub struct OidcVerifier {
 
 struct VerifierInner {
     config: OidcConfig,
-    cache: KeyCache,
+    cache: Arc<KeyCache>,
     /// Tokens already verified, by SHA-256 of the token (research R18): Pub/Sub reuses one
     /// token for up to an hour, and the RSA check is most of a request's cost. Only successes
     /// are kept, bounded; the time checks run again on every hit.
@@ -403,6 +407,13 @@ impl OidcVerifier {
     /// returned (and can be ignored): requests retry the fetch themselves.
     pub async fn warm_up(&self) -> Result<(), KeySourceError> {
         self.inner.cache.warm_up().await
+    }
+
+    /// Resolves once no key refresh is running. A request that finds the keys stale is answered
+    /// with them at once and refreshes them in the background (on the current Tokio runtime);
+    /// this waits for such a refresh, e.g. in tests or before shutting down.
+    pub async fn refresh_idle(&self) {
+        self.inner.cache.idle().await;
     }
 
     /// The configured mode.

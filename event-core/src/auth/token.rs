@@ -125,7 +125,7 @@ fn numeric(claims: &Map<String, Value>, name: &str) -> Result<Option<f64>, AuthE
 /// Runs every check in the documented order; fail-closed.
 pub(crate) async fn verify(
     config: &OidcConfig,
-    cache: &KeyCache,
+    cache: &std::sync::Arc<KeyCache>,
     token: &str,
 ) -> Result<VerifiedClaims, AuthError> {
     if token.len() > config.max_token_length {
