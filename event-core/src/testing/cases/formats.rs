@@ -8,7 +8,7 @@ use serde_json::json;
 use super::{path, recording, serve};
 use crate::cloudevents::StorageObjectData;
 use crate::pubsub::{AttributeHeaders, DecodedMessage, PushEnvelope};
-use crate::testing::client::{raw_request, send};
+use crate::testing::client::{raw_request, send, HttpResponse};
 use crate::testing::Recorder;
 use crate::{DeliveryFormat, EventService};
 
@@ -21,6 +21,11 @@ const STORAGE_WORKFLOWS: &str =
 
 const PUBLISHED: &str = "google.cloud.pubsub.topic.v1.messagePublished";
 const FINALIZED: &str = "google.cloud.storage.object.v1.finalized";
+
+/// POSTs `body` with `headers` to the event route `k`/`r`.
+async fn post_k_r(addr: SocketAddr, headers: &[(&str, &str)], body: &[u8]) -> HttpResponse {
+    send(addr, &raw_request("POST", &path("k", "r"), headers, body)).await
+}
 
 /// The headers Eventarc sends for a Pub/Sub message (research §4.2–4.3).
 fn eventarc_pubsub_headers() -> Vec<(&'static str, &'static str)> {
@@ -46,17 +51,9 @@ where
 {
     let (addr, rec) = recording(&start).await;
     let headers = eventarc_pubsub_headers();
-    send(
-        addr,
-        &raw_request(
-            "POST",
-            &path("k", "r"),
-            &headers,
-            DUPLICATED_FIELDS.as_bytes(),
-        ),
-    )
-    .await
-    .assert_json(201, json!({}));
+    post_k_r(addr, &headers, DUPLICATED_FIELDS.as_bytes())
+        .await
+        .assert_json(201, json!({}));
     let event = rec.single();
     assert_eq!((event.kind(), event.reference()), ("k", "r"));
     assert_eq!(event.context().format, DeliveryFormat::CloudEventBinary);
@@ -175,16 +172,7 @@ where
         conflicting,
     ];
     for headers in &cases {
-        let response = send(
-            addr,
-            &raw_request(
-                "POST",
-                &path("k", "r"),
-                headers,
-                DUPLICATED_FIELDS.as_bytes(),
-            ),
-        )
-        .await;
+        let response = post_k_r(addr, headers, DUPLICATED_FIELDS.as_bytes()).await;
         assert_eq!(response.status, 400, "{headers:?}: {response:?}");
         let error = response.json()["error"].as_str().unwrap_or("").to_owned();
         assert!(error.starts_with("Invalid CloudEvent: "), "{error}");
@@ -195,11 +183,7 @@ where
         );
     }
     // JSON data that is not JSON.
-    let response = send(
-        addr,
-        &raw_request("POST", &path("k", "r"), &full, b"{not json"),
-    )
-    .await;
+    let response = post_k_r(addr, &full, b"{not json").await;
     response.assert_json(400, json!({"error": "Request body is not valid JSON"}));
     assert_eq!(rec.count(), 0);
 }
@@ -215,17 +199,9 @@ where
         "Content-Type",
         "Application/CloudEvents+JSON; charset=UTF-8",
     )];
-    send(
-        addr,
-        &raw_request(
-            "POST",
-            &path("k", "r"),
-            &headers,
-            STRUCTURED_PUBSUB.as_bytes(),
-        ),
-    )
-    .await
-    .assert_json(201, json!({}));
+    post_k_r(addr, &headers, STRUCTURED_PUBSUB.as_bytes())
+        .await
+        .assert_json(201, json!({}));
     let event = rec.single();
     assert_eq!(event.context().format, DeliveryFormat::CloudEventStructured);
     let ce = event.context().cloud_event.clone().expect("attributes");
@@ -292,15 +268,12 @@ where
     let (addr, rec) = recording(&start).await;
     let batch = format!("[{STRUCTURED_PUBSUB}]");
     let headers = [("Content-Type", "application/cloudevents-batch+json")];
-    send(
-        addr,
-        &raw_request("POST", &path("k", "r"), &headers, batch.as_bytes()),
-    )
-    .await
-    .assert_json(
-        415,
-        json!({"error": "Batched CloudEvents are not supported; send one event per request"}),
-    );
+    post_k_r(addr, &headers, batch.as_bytes())
+        .await
+        .assert_json(
+            415,
+            json!({"error": "Batched CloudEvents are not supported; send one event per request"}),
+        );
     assert_eq!(rec.count(), 0);
 }
 
@@ -445,17 +418,9 @@ where
 {
     let (addr, rec) =
         unwrapped_service(&start, AttributeHeaders::only(["origin", "Content-Type"])).await;
-    send(
-        addr,
-        &raw_request(
-            "POST",
-            &path("k", "r"),
-            &unwrapped_headers(),
-            br#"{"order":42}"#,
-        ),
-    )
-    .await
-    .assert_json(201, json!({}));
+    post_k_r(addr, &unwrapped_headers(), br#"{"order":42}"#)
+        .await
+        .assert_json(201, json!({}));
     let event = rec.single();
     assert_eq!(event.context().format, DeliveryFormat::UnwrappedPush);
     assert_eq!(event.payload().value(), &json!({"order": 42}));
@@ -476,19 +441,16 @@ where
     let mut bad = unwrapped_headers();
     bad.retain(|(n, _)| *n != "x-goog-pubsub-publish-time");
     bad.push(("x-goog-pubsub-publish-time", "yesterday"));
-    send(addr, &raw_request("POST", &path("k", "r"), &bad, b"x"))
+    post_k_r(addr, &bad, b"x")
         .await
         .assert_json(400, json!({"error": "Invalid Pub/Sub push metadata"}));
     assert_eq!(rec.count(), 1);
 
     // Every header but transport and credentials, when asked: the cookie still stays out.
     let (addr, rec) = unwrapped_service(&start, AttributeHeaders::AllExceptTransport).await;
-    send(
-        addr,
-        &raw_request("POST", &path("k", "r"), &unwrapped_headers(), b"x"),
-    )
-    .await
-    .assert_json(201, json!({}));
+    post_k_r(addr, &unwrapped_headers(), b"x")
+        .await
+        .assert_json(201, json!({}));
     let attributes = rec.single().pubsub().expect("decoded").attributes.clone();
     assert_eq!(
         attributes.keys().collect::<Vec<_>>(),
@@ -496,12 +458,9 @@ where
     );
     // And by default no header is an attribute at all.
     let (addr, rec) = unwrapped_service(&start, AttributeHeaders::None).await;
-    send(
-        addr,
-        &raw_request("POST", &path("k", "r"), &unwrapped_headers(), b"x"),
-    )
-    .await
-    .assert_json(201, json!({}));
+    post_k_r(addr, &unwrapped_headers(), b"x")
+        .await
+        .assert_json(201, json!({}));
     assert!(rec
         .single()
         .pubsub()
@@ -527,9 +486,7 @@ where
     )
     .await;
     for body in [&[0u8, 159, 146, 150, 255][..], b"", b"plain text"] {
-        send(addr, &raw_request("POST", &path("k", "r"), &[], body))
-            .await
-            .assert_json(201, json!({}));
+        post_k_r(addr, &[], body).await.assert_json(201, json!({}));
     }
     let events = rec.events();
     assert_eq!(
@@ -568,12 +525,9 @@ where
         )
         .build();
     // Wrapped.
-    send(
-        addr,
-        &raw_request("POST", &path("k", "r"), &[], &envelope.to_bytes()),
-    )
-    .await
-    .assert_json(201, json!({}));
+    post_k_r(addr, &[], &envelope.to_bytes())
+        .await
+        .assert_json(201, json!({}));
     // Unwrapped with metadata.
     let unwrapped = [
         (
@@ -585,24 +539,13 @@ where
         ("x-goog-pubsub-ordering-key", "customer-7"),
         ("origin", "web"),
     ];
-    send(
-        addr,
-        &raw_request("POST", &path("k", "r"), &unwrapped, data),
-    )
-    .await
-    .assert_json(201, json!({}));
+    post_k_r(addr, &unwrapped, data)
+        .await
+        .assert_json(201, json!({}));
     // Eventarc binary mode: the envelope is the CloudEvent data.
-    send(
-        addr,
-        &raw_request(
-            "POST",
-            &path("k", "r"),
-            &eventarc_pubsub_headers(),
-            &envelope.to_bytes(),
-        ),
-    )
-    .await
-    .assert_json(201, json!({}));
+    post_k_r(addr, &eventarc_pubsub_headers(), &envelope.to_bytes())
+        .await
+        .assert_json(201, json!({}));
 
     let messages: Vec<DecodedMessage> = rec
         .events()
