@@ -128,9 +128,7 @@ pub(crate) async fn verify(
     cache: &std::sync::Arc<KeyCache>,
     token: &str,
 ) -> Result<VerifiedClaims, AuthError> {
-    if token.len() > config.max_token_length {
-        return Err(AuthError::invalid("token_too_long"));
-    }
+    // The caller (`OidcVerifier::verify_token`) has already capped the length.
     let mut parts = token.split('.');
     let (Some(header_b64), Some(payload_b64), Some(signature_b64), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -184,22 +182,34 @@ pub(crate) async fn verify(
     check_claims(config, payload, kid, signature_verified)
 }
 
-/// The time checks again, for a token verified earlier (R18).
-pub(crate) fn still_valid(config: &OidcConfig, claims: &VerifiedClaims) -> bool {
+/// The time checks (R12), for a new token and again for a remembered one (R18). Returns
+/// `(iat, exp)`.
+pub(crate) fn check_times(
+    config: &OidcConfig,
+    claims: &Map<String, Value>,
+) -> Result<(f64, f64), AuthError> {
     let now = seconds(config.clock.now());
     let leeway = config.leeway.as_secs_f64();
-    let exp = numeric(&claims.claims, "exp").ok().flatten();
-    let iat = numeric(&claims.claims, "iat").ok().flatten();
-    let nbf = numeric(&claims.claims, "nbf").ok().flatten();
-    match (exp, iat) {
-        (Some(exp), Some(iat)) => {
-            now <= exp + leeway
-                && iat <= now + leeway
-                && exp - now <= MAX_LIFETIME
-                && nbf.is_none_or(|nbf| nbf <= now + leeway)
-        }
-        _ => false,
+    let exp = numeric(claims, "exp")?.ok_or(AuthError::invalid("expiry_missing"))?;
+    let iat = numeric(claims, "iat")?.ok_or(AuthError::invalid("issued_at_missing"))?;
+    if now > exp + leeway {
+        return Err(AuthError::invalid("expired"));
     }
+    if iat > now + leeway {
+        return Err(AuthError::invalid("issued_in_future"));
+    }
+    if iat > exp {
+        return Err(AuthError::invalid("issued_after_expiry"));
+    }
+    if exp - now > MAX_LIFETIME {
+        return Err(AuthError::invalid("lifetime_too_long"));
+    }
+    if let Some(nbf) = numeric(claims, "nbf")? {
+        if nbf > now + leeway {
+            return Err(AuthError::invalid("not_yet_valid"));
+        }
+    }
+    Ok((iat, exp))
 }
 
 fn check_claims(
@@ -218,27 +228,7 @@ fn check_claims(
         _ => return Err(AuthError::invalid("wrong_audience")),
     };
 
-    let now = seconds(config.clock.now());
-    let leeway = config.leeway.as_secs_f64();
-    let exp = numeric(&claims, "exp")?.ok_or(AuthError::invalid("expiry_missing"))?;
-    let iat = numeric(&claims, "iat")?.ok_or(AuthError::invalid("issued_at_missing"))?;
-    if now > exp + leeway {
-        return Err(AuthError::invalid("expired"));
-    }
-    if iat > now + leeway {
-        return Err(AuthError::invalid("issued_in_future"));
-    }
-    if iat > exp {
-        return Err(AuthError::invalid("issued_after_expiry"));
-    }
-    if exp - now > MAX_LIFETIME {
-        return Err(AuthError::invalid("lifetime_too_long"));
-    }
-    if let Some(nbf) = numeric(&claims, "nbf")? {
-        if nbf > now + leeway {
-            return Err(AuthError::invalid("not_yet_valid"));
-        }
-    }
+    let (iat, exp) = check_times(config, &claims)?;
 
     // Genuine and addressed to us: from here on a failure is "not allowed" (403).
     if claims.get("email_verified") != Some(&Value::Bool(true)) {
