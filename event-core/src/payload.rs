@@ -97,10 +97,7 @@ impl Payload {
     pub fn from_json_or_bytes(bytes: impl Into<Bytes>, content_type: Option<&str>) -> Self {
         let raw = bytes.into();
         match Self::from_json(raw.clone()) {
-            Ok(mut p) => {
-                p.content_type = content_type.map(str::to_owned);
-                p
-            }
+            Ok(p) => p.with_content_type(content_type),
             Err(_) => Self::from_bytes(raw, content_type),
         }
     }

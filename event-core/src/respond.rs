@@ -68,10 +68,7 @@ pub(crate) fn error(
             let headers = response.headers_mut();
             match auth {
                 // No bearer credentials at all (RFC 6750 §3.1: no error code then).
-                AuthError::MissingToken
-                | AuthError::InvalidToken {
-                    reason: "not_a_bearer_token",
-                } => {
+                AuthError::MissingToken | AuthError::NotBearer => {
                     headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 }
                 AuthError::InvalidToken { .. } => {

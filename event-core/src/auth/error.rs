@@ -10,6 +10,10 @@ pub enum AuthError {
     /// No `Authorization` header: 401 with a bare `WWW-Authenticate: Bearer`.
     #[error("no bearer token")]
     MissingToken,
+    /// An `Authorization` header with another scheme (`Basic …`): no bearer credentials at all,
+    /// so 401 with a bare `WWW-Authenticate: Bearer` (RFC 6750 §3.1).
+    #[error("not a bearer token")]
+    NotBearer,
     /// The token is malformed, forged, expired or addressed to someone else: 401 with
     /// `WWW-Authenticate: Bearer error="invalid_token"`.
     #[error("invalid token: {reason}")]
@@ -42,9 +46,10 @@ impl AuthError {
     /// The HTTP status this failure answers with.
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::MissingToken | Self::InvalidToken { .. } | Self::SignedUrl { .. } => {
-                StatusCode::UNAUTHORIZED
-            }
+            Self::MissingToken
+            | Self::NotBearer
+            | Self::InvalidToken { .. }
+            | Self::SignedUrl { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::KeysUnavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
@@ -54,6 +59,7 @@ impl AuthError {
     pub fn reason(&self) -> &'static str {
         match self {
             Self::MissingToken => "missing_token",
+            Self::NotBearer => "not_a_bearer_token",
             Self::InvalidToken { reason }
             | Self::Forbidden { reason }
             | Self::KeysUnavailable { reason }

@@ -61,7 +61,7 @@ pub(crate) fn bearer_token(headers: &http::HeaderMap, max_len: usize) -> Result<
         .split_once(' ')
         .ok_or(AuthError::invalid("malformed_authorization_header"))?;
     if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err(AuthError::invalid("not_a_bearer_token"));
+        return Err(AuthError::NotBearer);
     }
     let token = rest.trim_start_matches(' ');
     if token.is_empty() || !is_b64token(token) {
