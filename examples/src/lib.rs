@@ -139,7 +139,7 @@ pub const KNOWN_SETTINGS: &[&str] = &[
 ];
 
 /// The service every example receiver mounts: prints every event, fails kind `fail`,
-/// prefix `/gcp-events`, Eventarc CloudEvents accepted at `/` too, authentication from the
+/// prefix `/gcp-events`, Eventarc CloudEvents at `/` when the auth allows, authentication from the
 /// environment (see [`auth_from_env`]); an unwrapped push's attributes are read from the
 /// headers named in `GCP_EVENTS_ATTRIBUTE_HEADERS` (comma-separated; `*` for every header but
 /// transport and credential headers; none by default). An unknown `GCP_EVENTS_*` variable is
@@ -168,15 +168,6 @@ pub fn service() -> Result<EventService, Box<dyn std::error::Error>> {
             Some(list) => AttributeHeaders::only(list.split(',').map(str::trim)),
         },
     );
-    // Eventarc posts CloudEvents to `/`. That mount needs OIDC (or no auth at all): a signed URL
-    // cannot name an event kind there, so a receiver on signed URLs alone does not mount it.
-    let signed_urls_only =
-        var("GCP_EVENTS_URL_KEY").is_some() && var("GCP_EVENTS_AUDIENCE").is_none();
-    let builder = if signed_urls_only {
-        builder
-    } else {
-        builder.cloud_events_at("/")
-    };
     Ok(builder.build()?)
 }
 
@@ -193,6 +184,10 @@ pub fn service() -> Result<EventService, Box<dyn std::error::Error>> {
 /// OIDC needs both the audience and the e-mails; one without the other is an error, never a
 /// silent fallback. With none of these set the receiver runs unauthenticated, and building the
 /// service logs a warning saying so.
+///
+/// Eventarc posts CloudEvents to `/`, so that mount is added whenever the chosen auth can guard
+/// it: OIDC, or none at all. A signed URL cannot name an event kind there, so a receiver on
+/// signed URLs alone does not mount it.
 pub fn auth_from_env(
     mut builder: EventServiceBuilder,
     var: impl Fn(&str) -> Option<String>,
@@ -208,7 +203,7 @@ pub fn auth_from_env(
     };
     let audiences = list("GCP_EVENTS_AUDIENCE");
     let emails = list("GCP_EVENTS_ALLOWED_EMAILS");
-    let mut authenticated = false;
+    let mut oidc_on = false;
     match (audiences.is_empty(), emails.is_empty()) {
         (true, true) => {}
         (false, false) => {
@@ -225,7 +220,7 @@ pub fn auth_from_env(
                 oidc = oidc.jwks_url(&url).map_err(|e| e.to_string())?;
             }
             builder = builder.oidc(oidc);
-            authenticated = true;
+            oidc_on = true;
         }
         _ => {
             return Err(
@@ -238,12 +233,13 @@ pub fn auth_from_env(
         let key =
             UrlSigningKey::from_base64(&key).map_err(|e| format!("GCP_EVENTS_URL_KEY: {e}"))?;
         builder = builder.signed_urls(key);
-        authenticated = true;
-    }
-    if !authenticated {
+        if !oidc_on {
+            return Ok(builder);
+        }
+    } else if !oidc_on {
         builder = builder.allow_unauthenticated();
     }
-    Ok(builder)
+    Ok(builder.cloud_events_at("/"))
 }
 
 /// The listen address: `HOST` (default `127.0.0.1`; `0.0.0.0` on Cloud Run) and `PORT`
