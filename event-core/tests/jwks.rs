@@ -37,6 +37,17 @@ fn token(signer: &TestSigner, clock: &TestClock) -> String {
     signer.token(&claims)
 }
 
+/// One key `k1` served with `max-age=60`, already fetched.
+async fn warmed_one_key() -> (TestSigner, JwksServer, TestClock, OidcVerifier) {
+    let google = TestSigner::google("k1");
+    let server = JwksServer::start(jwks(&[&google])).await;
+    server.set_keys(jwks(&[&google]), 60, 0);
+    let clock = TestClock::at(start_time());
+    let v = verifier(&server, &clock);
+    v.warm_up().await.unwrap();
+    (google, server, clock, v)
+}
+
 /// Waits (up to 10 s) until the server has seen `n` fetches and the refresh they belong to has
 /// landed: a stale key is refreshed in the background.
 async fn wait_for_fetches(server: &JwksServer, v: &OidcVerifier, n: usize) {
@@ -121,12 +132,7 @@ async fn a3_unknown_kid_refreshes_are_rate_limited() {
 
 #[tokio::test]
 async fn a3_outage_keeps_serving_cached_keys() {
-    let google = TestSigner::google("k1");
-    let server = JwksServer::start(jwks(&[&google])).await;
-    server.set_keys(jwks(&[&google]), 60, 0);
-    let clock = TestClock::at(start_time());
-    let v = verifier(&server, &clock);
-    v.warm_up().await.unwrap();
+    let (google, server, clock, v) = warmed_one_key().await;
 
     server.set_reply(JwksReply::Error);
     clock.advance(Duration::from_secs(3600)); // long stale
@@ -215,12 +221,7 @@ async fn a3_single_flight_under_100_concurrent_requests_with_a_new_kid() {
 
 #[tokio::test]
 async fn a3_a_stale_key_answers_at_once_while_a_slow_refresh_runs() {
-    let google = TestSigner::google("k1");
-    let server = JwksServer::start(jwks(&[&google])).await;
-    server.set_keys(jwks(&[&google]), 60, 0);
-    let clock = TestClock::at(start_time());
-    let v = verifier(&server, &clock);
-    v.warm_up().await.unwrap();
+    let (google, server, clock, v) = warmed_one_key().await;
     server.set_delay(Duration::from_secs(3));
     clock.advance(Duration::from_secs(61));
     let started = std::time::Instant::now();

@@ -264,20 +264,23 @@ async fn check_receiver(bin: &str) {
     assert!(exit.success(), "exit status {exit:?}");
 }
 
-#[tokio::test]
-async fn axum_receiver() {
-    check_receiver(env!("CARGO_BIN_EXE_axum-receiver")).await;
+/// One test per receiver binary, so a failure names the framework.
+macro_rules! per_receiver {
+    ($check:ident: $($name:ident => $bin:literal),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                $check(env!($bin)).await;
+            }
+        )*
+    };
 }
 
-#[tokio::test]
-async fn warp_receiver() {
-    check_receiver(env!("CARGO_BIN_EXE_warp-receiver")).await;
-}
-
-#[tokio::test]
-async fn poem_receiver() {
-    check_receiver(env!("CARGO_BIN_EXE_poem-receiver")).await;
-}
+per_receiver!(check_receiver:
+    axum_receiver => "CARGO_BIN_EXE_axum-receiver",
+    warp_receiver => "CARGO_BIN_EXE_warp-receiver",
+    poem_receiver => "CARGO_BIN_EXE_poem-receiver",
+);
 
 /// With `GCP_EVENTS_AUDIENCE`, `GCP_EVENTS_ALLOWED_EMAILS` and `GCP_EVENTS_JWKS_URL` the
 /// receiver verifies push tokens against the JWKS (here a real one on loopback): no token 401,
@@ -363,20 +366,11 @@ async fn check_receiver_auth(bin: &str) {
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown setting GCP_EVENTS_AUDIENCES"));
 }
 
-#[tokio::test]
-async fn axum_receiver_auth_from_env() {
-    check_receiver_auth(env!("CARGO_BIN_EXE_axum-receiver")).await;
-}
-
-#[tokio::test]
-async fn warp_receiver_auth_from_env() {
-    check_receiver_auth(env!("CARGO_BIN_EXE_warp-receiver")).await;
-}
-
-#[tokio::test]
-async fn poem_receiver_auth_from_env() {
-    check_receiver_auth(env!("CARGO_BIN_EXE_poem-receiver")).await;
-}
+per_receiver!(check_receiver_auth:
+    axum_receiver_auth_from_env => "CARGO_BIN_EXE_axum-receiver",
+    warp_receiver_auth_from_env => "CARGO_BIN_EXE_warp-receiver",
+    poem_receiver_auth_from_env => "CARGO_BIN_EXE_poem-receiver",
+);
 
 /// The codec example prints one JSON line per step; the decoded message is what was encoded.
 #[tokio::test]
