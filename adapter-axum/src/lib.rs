@@ -1,36 +1,31 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
-use axum::body::Body;
-use axum::extract::Request;
-use axum::response::Response;
-use axum::routing::any;
 use axum::Router;
 use gcp_events_core::EventService;
 
 pub use gcp_events_core;
 
 /// Mounts `service` into a new [`Router`] that answers every request at or below
-/// [`EventService::events_path`] (and the CloudEvents mount, when configured) and nothing else,
-/// so it merges into an application's router.
+/// [`EventService::events_path`] (and the CloudEvents path, when configured) and nothing
+/// else, so it merges into an application's router.
 ///
-/// The request goes to [`EventService::handle`] untouched (body unread, so axum's
-/// `DefaultBodyLimit` does not apply: the service enforces its own limit).
+/// The service is mounted as the `tower::Service` it is (`route_service`), with the request
+/// untouched: path not stripped, body unread (so axum's `DefaultBodyLimit` does not apply: the
+/// service enforces its own limit). axum routes by pattern and its `{*rest}` does not match an
+/// empty tail, so the events path takes three patterns, exactly as axum's own `nest_service`
+/// registers them (which would strip the path the service matches on).
 pub fn router<S>(service: EventService) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
 {
-    let root = service.events_path().to_owned();
-    let mount = service.cloud_events_path().map(str::to_owned);
-    let endpoint = any(move |request: Request| {
-        let service = service.clone();
-        async move { service.handle(request).await.map(Body::from) as Response }
-    });
+    let events = service.events_path();
     let mut router = Router::new()
-        .route(&root, endpoint.clone())
-        .route(&format!("{root}/"), endpoint.clone());
-    if let Some(mount) = &mount {
-        router = router.route(mount, endpoint.clone());
+        .route_service(events, service.clone())
+        .route_service(&format!("{events}/"), service.clone())
+        .route_service(&format!("{events}/{{*rest}}"), service.clone());
+    if let Some(path) = service.cloud_events_path() {
+        router = router.route_service(path, service.clone());
     }
-    router.route(&format!("{root}/{{*rest}}"), endpoint)
+    router
 }

@@ -86,6 +86,6 @@ impl Endpoint for EventEndpoint {
             headers: parts.headers,
             extensions: parts.extensions,
         };
-        Ok(Response::from_parts(parts, Body::from(body)))
+        Ok(Response::from_parts(parts, Body::from(body.into_bytes())))
     }
 }

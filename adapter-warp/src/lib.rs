@@ -6,7 +6,7 @@ use std::task::{Context, Poll};
 
 use bytes::{Buf, Bytes};
 use futures_util::Stream;
-use gcp_events_core::EventService;
+use gcp_events_core::{EventService, ResponseBody};
 use http::{HeaderMap, Method, Request, Response};
 use warp::filters::path::FullPath;
 use warp::{Filter, Rejection};
@@ -57,7 +57,7 @@ pub fn filter(
                         // if it ever did not, the service answers 404 for the empty path.
                         Err(_) => *request.uri_mut() = http::Uri::default(),
                     }
-                    service.handle(request).await
+                    service.handle(request).await.map(ResponseBody::into_bytes)
                 }
             },
         )

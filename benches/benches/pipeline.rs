@@ -41,7 +41,7 @@ fn service(oidc: bool) -> EventService {
                 .key_source(keys),
         )
     } else {
-        builder.allow_unauthenticated().cloud_events_at("/")
+        builder.allow_unauthenticated().cloud_events_path("/")
     };
     builder.build().unwrap()
 }

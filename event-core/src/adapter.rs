@@ -10,7 +10,7 @@
 //! 1. Send **every** request whose path is at or below
 //!    [`EventService::events_path`](crate::EventService::events_path) (see
 //!    [`EventService::owns_path`](crate::EventService::owns_path)) — whatever the method — to the
-//!    service — and the CloudEvents mount
+//!    service — and the CloudEvents path
 //!    ([`EventService::cloud_events_path`](crate::EventService::cloud_events_path), e.g. `/`,
 //!    when configured; `owns_path` covers it too) — and leave every other path to the
 //!    application's other routes.

@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use crate::event::Event;
-use crate::handler::{EventHandler, HandlerError};
+use crate::handler::{EventHandler, HandlerError, Handlers};
 
 /// How dispatching one event ended.
 pub(crate) enum Dispatch {
@@ -19,12 +19,9 @@ pub(crate) enum Dispatch {
 }
 
 /// Runs `handlers` one after another with the same event; the first failure stops the rest.
-pub(crate) async fn run<'a, I>(handlers: I, event: &Event) -> Dispatch
-where
-    I: IntoIterator<Item = &'a dyn EventHandler>,
-{
+pub(crate) async fn run(handlers: Handlers<'_>, event: &Event) -> Dispatch {
     for handler in handlers {
-        match guarded(handler, event).await {
+        match guarded(&**handler, event).await {
             Ok(Ok(())) => {}
             Ok(Err(e)) if e.is_discard() => return Dispatch::Discarded(e.to_string()),
             Ok(Err(e)) => return Dispatch::Failed(render(&e)),

@@ -1,6 +1,10 @@
-//! Why a request was refused: one enum, with the status decided once.
+//! Why a request was refused (crate-private: every refusal becomes a response), and why a
+//! configuration was refused (public).
 
 use http::StatusCode;
+
+use crate::auth::{AuthConfigError, AuthError};
+use crate::cloudevents::CloudEventError;
 
 /// The boxed error type handlers and bodies report.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -11,9 +15,8 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// put in the response body ([`RequestError::public_message`]). The `Display` text may hold
 /// internal detail (parser messages, handler error text): it goes to logs, and to the response's
 /// `detail` field only in debug mode.
-#[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
-pub enum RequestError {
+pub(crate) enum RequestError {
     /// No event route matches the path (E1): missing or extra segments, an empty segment, `.`/`..`.
     #[error("no event route matches this path")]
     NotFound,
@@ -53,14 +56,11 @@ pub enum RequestError {
         /// The event kind from the path.
         kind: String,
     },
-    /// Batched CloudEvents (`application/cloudevents-batch+json`) are refused whole, never
-    /// half-parsed (C2): 415.
-    #[error("batched CloudEvents are not supported; send one event per request")]
-    BatchNotSupported,
-    /// A CloudEvent whose attributes or structure break the HTTP binding (C1, C2): 400.
+    /// A CloudEvent whose attributes or structure break the HTTP binding (C1, C2): 400; a
+    /// batch (`application/cloudevents-batch+json`), refused whole and never half-parsed: 415.
     #[error("invalid CloudEvent: {0}")]
-    InvalidCloudEvent(crate::cloudevents::CloudEventError),
-    /// The CloudEvents mount received something that is not a CloudEvent: 400.
+    InvalidCloudEvent(CloudEventError),
+    /// The CloudEvents path received something that is not a CloudEvent: 400.
     #[error("expected a CloudEvent (ce-* headers, or Content-Type application/cloudevents+json)")]
     NotACloudEvent,
     /// An unwrapped push whose metadata headers cannot be read (C4): 400.
@@ -68,7 +68,7 @@ pub enum RequestError {
     InvalidUnwrappedPush(crate::pubsub::DecodeError),
     /// The request failed authentication (A2, U3): 401, 403 or 503.
     #[error("authentication failed: {0}")]
-    Unauthenticated(crate::auth::AuthError),
+    Unauthenticated(AuthError),
     /// A handler returned an error or panicked (E6, E7).
     #[error("handler failed for event of kind {kind:?} with reference {reference:?}: {detail}")]
     HandlerFailed {
@@ -84,9 +84,12 @@ pub enum RequestError {
 impl RequestError {
     /// The HTTP status this refusal answers with. `failure_status` is the endpoint's configured
     /// status for handler failures (E6); every other variant has a fixed status.
-    pub fn status(&self, failure_status: StatusCode) -> StatusCode {
+    pub(crate) fn status(&self, failure_status: StatusCode) -> StatusCode {
         match self {
             Self::NotFound | Self::NoHandler { .. } => StatusCode::NOT_FOUND,
+            Self::InvalidCloudEvent(CloudEventError::BatchNotSupported) => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -98,14 +101,13 @@ impl RequestError {
             | Self::InvalidCloudEvent(_)
             | Self::NotACloudEvent
             | Self::InvalidUnwrappedPush(_) => StatusCode::BAD_REQUEST,
-            Self::BatchNotSupported => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::HandlerFailed { .. } => failure_status,
             Self::Unauthenticated(e) => e.status(),
         }
     }
 
     /// The text put in the response's `error` field: short, stable, and free of internals.
-    pub fn public_message(&self) -> String {
+    pub(crate) fn public_message(&self) -> String {
         match self {
             Self::NotFound => "Not found".to_owned(),
             Self::MethodNotAllowed(_) => "Method not allowed".to_owned(),
@@ -116,7 +118,7 @@ impl RequestError {
             Self::BodyRead(_) => "Request body could not be read".to_owned(),
             Self::EmptyBody => "Request body is empty".to_owned(),
             Self::InvalidJson(_) => "Request body is not valid JSON".to_owned(),
-            Self::BatchNotSupported => {
+            Self::InvalidCloudEvent(CloudEventError::BatchNotSupported) => {
                 "Batched CloudEvents are not supported; send one event per request".to_owned()
             }
             // The binding errors name attributes, never their values.
@@ -160,9 +162,9 @@ pub enum ConfigError {
     /// The failure status would acknowledge failed events (it must be 4xx or 5xx, SPEC E8).
     #[error("invalid failure status {0}: it must be a 4xx or 5xx status so Pub/Sub redelivers")]
     InvalidFailureStatus(u16),
-    /// An authentication setting is missing or contradictory; the text says which.
+    /// An authentication setting is missing or contradictory.
     #[error("authentication: {0}")]
-    Auth(&'static str),
+    Auth(#[from] AuthConfigError),
     /// No authentication was chosen: secure by default, the service needs an OIDC
     /// configuration, a signed-URL key, or an explicit `allow_unauthenticated()`.
     #[error(

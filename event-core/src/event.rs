@@ -34,7 +34,47 @@ struct Inner {
     parameters: BTreeMap<String, String>,
     payload: Payload,
     context: EventContext,
+    pubsub_source: PubSubSource,
     pubsub: OnceLock<Result<DecodedMessage, DecodeError>>,
+}
+
+/// Where [`Event::pubsub`] finds the Pub/Sub message: decided once, when the event is built,
+/// from the delivery format and CloudEvent type (SPEC C3–C5). Decoding itself waits for the
+/// first call, so a handler that never asks pays nothing.
+enum PubSubSource {
+    /// Given already decoded (an unwrapped push: data = body, metadata from headers).
+    Decoded,
+    /// The payload is a push envelope (a wrapped push, or any JSON body).
+    Envelope,
+    /// A `messagePublished` CloudEvent: its data is a push envelope, its source names the topic.
+    PublishedCloudEvent(Option<String>),
+    /// Another CloudEvent type: no Pub/Sub message.
+    None,
+}
+
+impl PubSubSource {
+    fn decide(context: &EventContext, decoded: bool) -> Self {
+        match &context.cloud_event {
+            _ if decoded => Self::Decoded,
+            None => Self::Envelope,
+            Some(ce) if ce.event_type == crate::cloudevents::PUBSUB_MESSAGE_PUBLISHED => {
+                Self::PublishedCloudEvent(ce.pubsub_topic().map(str::to_owned))
+            }
+            Some(_) => Self::None,
+        }
+    }
+
+    fn decode(&self, payload: &Payload) -> Result<DecodedMessage, DecodeError> {
+        match self {
+            Self::Envelope | Self::Decoded => DecodedMessage::from_slice(payload.bytes()),
+            Self::PublishedCloudEvent(topic) => {
+                let mut message = DecodedMessage::from_slice(payload.bytes())?;
+                message.topic.clone_from(topic);
+                Ok(message)
+            }
+            Self::None => Err(DecodeError::NotAPubSubEvent),
+        }
+    }
 }
 
 impl Event {
@@ -109,24 +149,12 @@ impl Event {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn pubsub(&self) -> Result<&DecodedMessage, DecodeError> {
-        self.inner
+        let inner = &*self.inner;
+        inner
             .pubsub
-            .get_or_init(|| match &self.inner.context.cloud_event {
-                None => DecodedMessage::from_slice(self.inner.payload.bytes()),
-                Some(ce) if ce.event_type == crate::cloudevents::PUBSUB_MESSAGE_PUBLISHED => {
-                    let mut message = DecodedMessage::from_slice(self.inner.payload.bytes())?;
-                    message.topic = ce.pubsub_topic().map(str::to_owned);
-                    Ok(message)
-                }
-                Some(_) => Err(DecodeError::NotAPubSubEvent),
-            })
+            .get_or_init(|| inner.pubsub_source.decode(&inner.payload))
             .as_ref()
             .map_err(Clone::clone)
-    }
-
-    /// The decoded Pub/Sub message if it was already decoded (by a handler or for logging).
-    pub(crate) fn pubsub_if_decoded(&self) -> Option<&DecodedMessage> {
-        self.inner.pubsub.get().and_then(|r| r.as_ref().ok())
     }
 }
 
@@ -191,6 +219,7 @@ impl EventBuilder {
 
     /// Finishes the event.
     pub fn build(self) -> Event {
+        let pubsub_source = PubSubSource::decide(&self.context, self.pubsub.is_some());
         Event {
             inner: Arc::new(Inner {
                 kind: self.kind,
@@ -200,6 +229,7 @@ impl EventBuilder {
                     .payload
                     .unwrap_or_else(|| Payload::from_value(serde_json::Value::Null)),
                 context: self.context,
+                pubsub_source,
                 pubsub: match self.pubsub {
                     Some(message) => OnceLock::from(Ok(message)),
                     None => OnceLock::new(),

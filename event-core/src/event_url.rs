@@ -31,9 +31,11 @@
 //!   [`EventUrlBuilder::prefix`]. It is normalised like the service's own prefix, so the same
 //!   string configures both ends: missing leading, extra trailing and repeated slashes do not
 //!   matter (`"gcp-events/"` is `"/gcp-events"`), and `""` or `"/"` means mounted at the root. A
-//!   prefix with `?`, `#`, `%`, whitespace, control characters or a `.`/`..` segment is refused
-//!   with [`EventUrlError::InvalidPrefix`]; other characters that cannot appear literally in a
-//!   URL path (non-ASCII, `"`, `\`, `[`, …) are percent-encoded.
+//!   prefix with a character that would need percent-encoding in a URL path (`?`, `#`, `%`,
+//!   whitespace, non-ASCII, `"`, `[`…) or a `.`/`..` segment is refused with
+//!   [`EventUrlError::InvalidPrefix`], exactly as the service refuses it. To build URLs for a
+//!   service you have, [`EventService::event_url`](crate::EventService::event_url) takes its
+//!   prefix for you.
 //! - **Kind and reference** are one path segment each: every byte of their UTF-8 text that is not
 //!   an RFC 3986 unreserved character (`A-Z a-z 0-9 - . _ ~`) is percent-encoded, so `/`, `%`,
 //!   `?`, `#`, spaces and any Unicode survive, and the server gets back exactly the text given
@@ -47,7 +49,7 @@
 //!
 //! - **Signature**: with [`EventUrlBuilder::signed`] or [`EventUrlBuilder::signed_until`], a token
 //!   bound to the kind, the reference and an optional expiry is appended as the last query
-//!   parameter, [`SIGNATURE_PARAMETER`] (SPEC U3; see [`crate::signed_url`]). Setting that
+//!   parameter, [`SIGNATURE_PARAMETER`] (SPEC U3; see [`crate::auth::signed_url`]). Setting that
 //!   parameter by hand as well is refused with [`EventUrlError::ReservedParameter`].
 //!
 //! Keep parameters short (the service refuses request targets over 8 KiB by default), and never
@@ -60,7 +62,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use url::form_urlencoded;
 use url::Url;
 
-use crate::signed_url::{UrlSigningKey, SIGNATURE_PARAMETER};
+use crate::auth::signed_url::{UrlSigningKey, SIGNATURE_PARAMETER};
 
 /// The prefix the events endpoint is mounted at unless [`EventUrlBuilder::prefix`] says otherwise.
 pub const DEFAULT_PREFIX: &str = "/gcp-events";
@@ -74,22 +76,6 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
-
-/// Everything but RFC 3986 `pchar`s: unreserved, sub-delims, `:` and `@`.
-const PREFIX_SEGMENT: &AsciiSet = &SEGMENT
-    .remove(b'!')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')')
-    .remove(b'*')
-    .remove(b'+')
-    .remove(b',')
-    .remove(b';')
-    .remove(b'=')
-    .remove(b':')
-    .remove(b'@');
 
 /// Start building the URL of the events endpoint for an event `kind` and `reference`.
 ///
@@ -188,12 +174,12 @@ impl EventUrlBuilder {
 
     /// Sign the URL with `key` (SPEC U3): a token that never expires, bound to the kind and the
     /// reference, is appended as the last query parameter, [`SIGNATURE_PARAMETER`]. The token
-    /// does not cover the other parameters (see [`crate::signed_url`]). Replaces an earlier
+    /// does not cover the other parameters (see [`crate::auth::signed_url`]). Replaces an earlier
     /// `signed`/`signed_until`.
     ///
     /// ```
     /// use gcp_events_core::event_url::event_url;
-    /// use gcp_events_core::signed_url::UrlSigningKey;
+    /// use gcp_events_core::auth::signed_url::UrlSigningKey;
     ///
     /// fn main() -> Result<(), Box<dyn std::error::Error>> {
     ///     let key = UrlSigningKey::new([7u8; 32])?;
@@ -393,27 +379,12 @@ fn encode_segment(part: UrlPart, value: &str) -> Result<String, EventUrlError> {
     }
 }
 
-/// Turn a prefix into `""` (root) or `/seg/seg`, the way the service normalises its prefix.
+/// The service's own prefix normaliser, with this module's error.
 fn normalise_prefix(prefix: &str) -> Result<String, EventUrlError> {
-    let invalid = |reason: &str| EventUrlError::InvalidPrefix {
+    crate::route::normalise_prefix(prefix).map_err(|reason| EventUrlError::InvalidPrefix {
         prefix: prefix.to_owned(),
         reason: reason.to_owned(),
-    };
-    let forbidden = |c: char| matches!(c, '?' | '#' | '%') || c.is_whitespace() || c.is_control();
-    if prefix.chars().any(forbidden) {
-        return Err(invalid(
-            "it must not contain '?', '#', '%', whitespace or control characters",
-        ));
-    }
-    let mut out = String::with_capacity(prefix.len() + 1);
-    for segment in prefix.split('/').filter(|s| !s.is_empty()) {
-        if segment == "." || segment == ".." {
-            return Err(invalid("it must not contain a '.' or '..' segment"));
-        }
-        out.push('/');
-        out.extend(utf8_percent_encode(segment, PREFIX_SEGMENT));
-    }
-    Ok(out)
+    })
 }
 
 /// Validate a base URL and return it without trailing slashes (`""` stays `""`: relative).
@@ -466,23 +437,5 @@ mod tests {
             encode_segment(UrlPart::Reference, "..."),
             Ok("...".to_owned())
         );
-    }
-
-    #[test]
-    fn prefixes_are_normalised_like_the_service() {
-        for (given, expected) in [
-            ("", ""),
-            ("///", ""),
-            ("gcp-events/", "/gcp-events"),
-            ("//a//b//", "/a/b"),
-            ("/v1:beta/@me!$&'()*+,;=", "/v1:beta/@me!$&'()*+,;="),
-            ("/ü/[x]\\", "/%C3%BC/%5Bx%5D%5C"),
-        ] {
-            assert_eq!(
-                normalise_prefix(given),
-                Ok(expected.to_owned()),
-                "{given:?}"
-            );
-        }
     }
 }

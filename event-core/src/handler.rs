@@ -8,6 +8,9 @@ use async_trait::async_trait;
 use crate::error::BoxError;
 use crate::event::Event;
 
+/// The handlers that take one event's kind, in registration order.
+pub(crate) type Handlers<'a> = Vec<&'a Arc<dyn EventHandler>>;
+
 /// What a handler returns: `Ok(())` when the event was handled.
 pub type HandlerResult = Result<(), HandlerError>;
 

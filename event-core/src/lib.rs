@@ -5,26 +5,33 @@
 pub mod adapter;
 pub mod auth;
 mod body;
+mod builder;
 pub mod cloudevents;
+mod delivery;
 mod dispatch;
 mod error;
 mod event;
 pub mod event_url;
 mod format;
 mod handler;
+mod head;
 mod payload;
+mod pipeline;
 pub mod pubsub;
 mod respond;
 mod route;
 mod service;
-pub mod signed_url;
 #[cfg(feature = "test-util")]
 pub mod testing;
 
 pub use async_trait::async_trait;
-pub use error::{BoxError, ConfigError, RequestError};
+pub use builder::{EventServiceBuilder, DEFAULT_BODY_LIMIT, DEFAULT_MAX_URI_LENGTH};
+pub use error::{BoxError, ConfigError};
 pub use event::{Event, EventBuilder, EventContext};
 pub use format::DeliveryFormat;
 pub use handler::{handler_fn, EventHandler, HandlerError, HandlerFn, HandlerResult, KindFilter};
 pub use payload::{Payload, PayloadError, MAX_DEPTH};
-pub use service::{EventService, EventServiceBuilder, DEFAULT_BODY_LIMIT, DEFAULT_MAX_URI_LENGTH};
+pub use respond::ResponseBody;
+pub use service::EventService;
+#[cfg(feature = "tower")]
+pub use service::ResponseFuture;

@@ -1,4 +1,9 @@
-//! The only place responses are built. Building cannot fail: no builder, no `unwrap`.
+//! Phase 4, respond: the only place responses are built, and the body type they carry.
+//! Building cannot fail: no builder, no `unwrap`.
+
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use http::header::{HeaderValue, ALLOW, CONNECTION, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
@@ -13,20 +18,20 @@ pub(crate) const RETRY_AFTER_SECS: &str = "30";
 
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
 
-fn json(status: StatusCode, body: Bytes) -> Response<Bytes> {
-    let mut response = Response::new(body);
+fn json(status: StatusCode, body: Bytes) -> Response<ResponseBody> {
+    let mut response = Response::new(ResponseBody(Some(body)));
     *response.status_mut() = status;
     response.headers_mut().insert(CONTENT_TYPE, JSON);
     response
 }
 
 /// `201 {}`: every matching handler succeeded (E5).
-pub(crate) fn handled() -> Response<Bytes> {
+pub(crate) fn handled() -> Response<ResponseBody> {
     json(StatusCode::CREATED, Bytes::from_static(b"{}"))
 }
 
 /// `200 {}`: acknowledged without handling — a handler asked to discard the event (E8).
-pub(crate) fn discarded() -> Response<Bytes> {
+pub(crate) fn discarded() -> Response<ResponseBody> {
     json(StatusCode::OK, Bytes::from_static(b"{}"))
 }
 
@@ -42,7 +47,7 @@ pub(crate) fn error(
     err: &RequestError,
     failure_status: StatusCode,
     debug: bool,
-) -> Response<Bytes> {
+) -> Response<ResponseBody> {
     let message = err.public_message();
     let detail = if debug { err.detail() } else { None };
     let body = serde_json::to_vec(&ErrorBody {
@@ -71,19 +76,19 @@ pub(crate) fn error(
                 AuthError::MissingToken | AuthError::NotBearer => {
                     headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 }
-                AuthError::InvalidToken { .. } => {
+                AuthError::InvalidToken(_) => {
                     headers.insert(
                         WWW_AUTHENTICATE,
                         HeaderValue::from_static("Bearer error=\"invalid_token\""),
                     );
                 }
-                AuthError::SignedUrl { .. } => {
+                AuthError::SignedUrl(_) => {
                     headers.insert(
                         WWW_AUTHENTICATE,
                         HeaderValue::from_static("SignedURL realm=\"gcp-events\""),
                     );
                 }
-                AuthError::KeysUnavailable { .. } => {
+                AuthError::KeysUnavailable => {
                     headers.insert(RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECS));
                 }
                 _ => {}
@@ -92,4 +97,61 @@ pub(crate) fn error(
         _ => {}
     }
     response
+}
+
+/// The body of every answer the service gives: a few bytes of JSON, all in memory.
+///
+/// It is an [`http_body::Body`] (one data frame, exact size hint), so frameworks and tower
+/// layers take it as it is; [`as_bytes`](Self::as_bytes) and [`into_bytes`](Self::into_bytes)
+/// read it without polling (e.g. in tests, or for a framework with its own body type).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use gcp_events_core::{handler_fn, EventService};
+///
+/// let service = EventService::builder()
+///     .allow_unauthenticated()
+///     .handler(handler_fn(|_event| async { Ok(()) }))
+///     .build()?;
+/// let request = http::Request::post("/gcp-events/events/k/r").body(String::from("{}"))?;
+/// let response = service.handle(request).await;
+/// assert_eq!(response.status(), 201);
+/// assert_eq!(response.body().as_bytes(), b"{}");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct ResponseBody(Option<Bytes>);
+
+impl ResponseBody {
+    /// The bytes not yet polled out of the body (all of them, unless a framework read it).
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_deref().unwrap_or_default()
+    }
+
+    /// The bytes not yet polled out of the body.
+    pub fn into_bytes(self) -> Bytes {
+        self.0.unwrap_or_default()
+    }
+}
+
+impl http_body::Body for ResponseBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Infallible>>> {
+        Poll::Ready(self.0.take().map(|bytes| Ok(http_body::Frame::data(bytes))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.0.is_none()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.as_bytes().len() as u64)
+    }
 }

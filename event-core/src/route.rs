@@ -9,6 +9,33 @@ use percent_encoding::percent_decode;
 
 use crate::error::RequestError;
 
+/// Normalises a mount prefix to `""` (the root) or `/seg/seg`: missing leading, extra trailing
+/// and repeated slashes do not matter. The one normaliser, shared by the service and
+/// [`event_url`](crate::event_url), so the same string configures both ends.
+///
+/// Only characters that stand for themselves in a request path are allowed (RFC 3986
+/// unreserved and sub-delims, `:`, `@`): the prefix is compared with the raw, still
+/// percent-encoded path, so anything that needs encoding (`?`, `#`, `%`, spaces, non-ASCII…)
+/// could never match. `.` and `..` segments are refused too. The error is the reason.
+pub(crate) fn normalise_prefix(raw: &str) -> Result<String, &'static str> {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/".contains(c);
+    if !raw.chars().all(plain) {
+        return Err(
+            "only characters that need no percent-encoding in a URL path are allowed \
+             (no '?', '#', '%', spaces or non-ASCII)",
+        );
+    }
+    let mut out = String::with_capacity(raw.len() + 1);
+    for segment in raw.split('/').filter(|s| !s.is_empty()) {
+        if segment == "." || segment == ".." {
+            return Err("it must not contain a '.' or '..' segment");
+        }
+        out.push('/');
+        out.push_str(segment);
+    }
+    Ok(out)
+}
+
 /// Where the event routes live under a prefix: `"{prefix}/events"`.
 pub(crate) fn events_root(prefix: &str) -> String {
     format!("{prefix}/events")
@@ -124,6 +151,28 @@ mod tests {
             match_path(ROOT, "/gcp-events/events/k/%C0%AF"),
             Err(RequestError::InvalidPathEncoding)
         ));
+    }
+
+    #[test]
+    fn prefixes_are_normalised_once_for_service_and_urls() {
+        for (given, expected) in [
+            ("", ""),
+            ("///", ""),
+            ("gcp-events/", "/gcp-events"),
+            ("//a//b//", "/a/b"),
+            ("/v1:beta/@me!$&'()*+,;=", "/v1:beta/@me!$&'()*+,;="),
+        ] {
+            assert_eq!(
+                normalise_prefix(given).as_deref(),
+                Ok(expected),
+                "{given:?}"
+            );
+        }
+        for bad in [
+            "/ü", "/a b", "/a?b", "/a#b", "/a%20b", "/a/../b", "/./a", "/[x]",
+        ] {
+            assert!(normalise_prefix(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -1,44 +1,39 @@
-//! [`EventService`]: the one pipeline from `http::Request` to `http::Response`.
+//! [`EventService`]: the one pipeline from `http::Request` to `http::Response`, also a
+//! [`tower::Service`](tower_service::Service).
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use bytes::Bytes;
-use http::{Method, Request, Response, StatusCode};
+use http::{Request, Response, StatusCode};
 use http_body::Body;
 use tracing::Instrument;
 
-use crate::auth::{AuthError, OidcConfig, OidcVerifier};
-use crate::body;
-use crate::dispatch::{self, Dispatch};
-use crate::error::{BoxError, ConfigError, RequestError};
-use crate::event::{Event, EventContext};
-use crate::event_url::DEFAULT_PREFIX;
-use crate::format;
-use crate::handler::{EventHandler, KindFilter};
+use crate::auth::signed_url::UrlSigningKey;
+use crate::auth::{Clock, OidcVerifier};
+use crate::builder::EventServiceBuilder;
+use crate::error::BoxError;
+use crate::event_url::EventUrlBuilder;
+use crate::handler::{EventHandler, Handlers, KindFilter};
+use crate::pipeline;
 use crate::pubsub::AttributeHeaders;
-use crate::respond;
+use crate::respond::ResponseBody;
 use crate::route;
-use crate::signed_url::{self, UrlSigningKey, SIGNATURE_PARAMETER};
 
-/// Default body limit: 16 MiB. A 10 MB Pub/Sub message is about 13.4 MB once base64-encoded
-/// in a push envelope (SPEC E9).
-pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
-
-/// Default bound on the request target (path and query), in bytes.
-pub const DEFAULT_MAX_URI_LENGTH: usize = 8 * 1024;
-
-/// The events endpoint: routes, reads, decodes and dispatches requests to handlers.
+/// The events endpoint: routes, authenticates, reads, decodes and dispatches requests to
+/// handlers.
 ///
-/// Build it once with [`EventService::builder`], mount it with an adapter crate
-/// (`gcp-events-axum`, `gcp-events-warp`, `gcp-events-poem`), or call [`handle`](Self::handle)
-/// yourself with any `http::Request` whose body implements [`http_body::Body`]. Cloning is cheap.
+/// Build it once with [`EventService::builder`], then either mount it with an adapter crate
+/// (`gcp-events-axum`, `gcp-events-warp`, `gcp-events-poem`), call [`handle`](Self::handle)
+/// with any `http::Request` whose body implements [`http_body::Body`], or use it as a
+/// [`tower::Service`](tower_service::Service) (feature `tower`, on by default), behind any tower
+/// layers you like. Cloning is cheap.
 ///
 /// ```
 /// use gcp_events_core::{handler_fn, EventService};
+/// use tower::ServiceExt as _; // oneshot
 ///
 /// # #[tokio::main(flavor = "current_thread")]
-/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # async fn main() -> Result<(), gcp_events_core::BoxError> {
 /// let service = EventService::builder()
 ///     .allow_unauthenticated() // for the example; see `auth` for OIDC and signed URLs
 ///     .handler(handler_fn(|event| async move {
@@ -48,10 +43,17 @@ pub const DEFAULT_MAX_URI_LENGTH: usize = 8 * 1024;
 ///     .build()?;
 ///
 /// let request = http::Request::post("/gcp-events/events/order-paid/17?tenant=acme")
-///     .body(http_body_util::Full::new(bytes::Bytes::from(r#"{"amount": 12}"#)))?;
-/// let response = service.handle(request).await;
+///     .body(String::from(r#"{"amount": 12}"#))?;
+/// let response = service.clone().oneshot(request).await?; // as a tower::Service
 /// assert_eq!(response.status(), 201);
-/// assert_eq!(response.body().as_ref(), b"{}");
+/// assert_eq!(response.body().as_bytes(), b"{}");
+///
+/// // Behind tower layers: here a deadline for the whole request.
+/// let timed = tower::ServiceBuilder::new()
+///     .timeout(std::time::Duration::from_secs(8))
+///     .service(service);
+/// let request = http::Request::post("/gcp-events/events/order-paid/18").body(String::from("{}"))?;
+/// assert_eq!(timed.oneshot(request).await?.status(), 201);
 /// # Ok(())
 /// # }
 /// ```
@@ -60,57 +62,65 @@ pub struct EventService {
     inner: Arc<Inner>,
 }
 
-struct Inner {
-    prefix: String,
-    root: String,
-    routes: Vec<(KindFilter, Arc<dyn EventHandler>)>,
-    body_limit: usize,
-    max_uri_length: usize,
-    failure_status: StatusCode,
-    debug: bool,
-    oidc: Option<OidcVerifier>,
-    url_keys: Vec<UrlSigningKey>,
-    ce_mount: Option<String>,
-    unwrapped_push: bool,
-    attribute_headers: AttributeHeaders,
+/// The checked configuration every phase reads.
+pub(crate) struct Inner {
+    pub(crate) prefix: String,
+    pub(crate) events_path: String,
+    pub(crate) cloud_events_path: Option<String>,
+    pub(crate) routes: Vec<(KindFilter, Arc<dyn EventHandler>)>,
+    pub(crate) body_limit: usize,
+    pub(crate) max_uri_length: usize,
+    pub(crate) failure_status: StatusCode,
+    pub(crate) debug: bool,
+    pub(crate) oidc: Option<OidcVerifier>,
+    pub(crate) url_keys: Vec<UrlSigningKey>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) unwrapped_push: bool,
+    pub(crate) attribute_headers: AttributeHeaders,
+}
+
+impl Inner {
+    /// The handlers whose filter takes `kind`, in registration order.
+    pub(crate) fn handlers_for(&self, kind: &str) -> Handlers<'_> {
+        self.routes
+            .iter()
+            .filter(|(filter, _)| filter.matches(kind))
+            .map(|(_, handler)| handler)
+            .collect()
+    }
 }
 
 impl std::fmt::Debug for EventService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let inner = &*self.inner;
         f.debug_struct("EventService")
-            .field("prefix", &self.inner.prefix)
+            .field("prefix", &inner.prefix)
+            .field("cloud_events_path", &inner.cloud_events_path)
             .field(
                 "filters",
-                &self.inner.routes.iter().map(|(f, _)| f).collect::<Vec<_>>(),
+                &inner.routes.iter().map(|(f, _)| f).collect::<Vec<_>>(),
             )
-            .field("body_limit", &self.inner.body_limit)
-            .field("max_uri_length", &self.inner.max_uri_length)
-            .field("failure_status", &self.inner.failure_status)
-            .field("debug", &self.inner.debug)
-            .field("oidc", &self.inner.oidc)
-            .field("signed_url_keys", &self.inner.url_keys.len())
-            .field("cloud_events_at", &self.inner.ce_mount)
-            .field("unwrapped_push", &self.inner.unwrapped_push)
-            .finish()
+            .field("body_limit", &inner.body_limit)
+            .field("max_uri_length", &inner.max_uri_length)
+            .field("failure_status", &inner.failure_status)
+            .field("debug", &inner.debug)
+            .field("oidc", &inner.oidc)
+            .field("signed_url_keys", &inner.url_keys.len())
+            .field("unwrapped_push", &inner.unwrapped_push)
+            .finish_non_exhaustive()
     }
 }
 
 impl EventService {
-    /// Starts configuring a service (prefix `/gcp-events`, 16 MiB body limit, failure status 400).
+    /// Starts configuring a service (prefix `/gcp-events`, 16 MiB body limit, failure status
+    /// 400); see [`EventServiceBuilder`].
     pub fn builder() -> EventServiceBuilder {
-        EventServiceBuilder {
-            prefix: DEFAULT_PREFIX.to_owned(),
-            routes: Vec::new(),
-            body_limit: DEFAULT_BODY_LIMIT,
-            max_uri_length: DEFAULT_MAX_URI_LENGTH,
-            failure_status: StatusCode::BAD_REQUEST,
-            debug: false,
-            oidc: None,
-            url_keys: Vec::new(),
-            allow_unauthenticated: false,
-            ce_mount: None,
-            unwrapped_push: false,
-            attribute_headers: AttributeHeaders::None,
+        EventServiceBuilder::new()
+    }
+
+    pub(crate) fn from_inner(inner: Inner) -> Self {
+        Self {
+            inner: Arc::new(inner),
         }
     }
 
@@ -120,35 +130,54 @@ impl EventService {
     }
 
     /// The path under which all event routes live: `"{prefix}/events"`. Adapters send every
-    /// request at or below it to [`handle`](Self::handle) (see [`owns_path`](Self::owns_path)).
+    /// request at or below it to the service (see [`owns_path`](Self::owns_path)).
     pub fn events_path(&self) -> &str {
-        &self.inner.root
+        &self.inner.events_path
     }
 
-    /// Whether the service answers for `path` (the events path itself or anything below it).
-    /// Everything else belongs to the application's other routes.
-    pub fn owns_path(&self, path: &str) -> bool {
-        route::owns_path(&self.inner.root, path) || self.inner.ce_mount.as_deref() == Some(path)
-    }
-
-    /// The path of the CloudEvents mount, when one is configured (see
-    /// [`EventServiceBuilder::cloud_events_at`]). Adapters route it to the service too.
+    /// The CloudEvents path, when one is configured (see
+    /// [`EventServiceBuilder::cloud_events_path`]). Adapters route it to the service too.
     pub fn cloud_events_path(&self) -> Option<&str> {
-        self.inner.ce_mount.as_deref()
+        self.inner.cloud_events_path.as_deref()
     }
 
-    /// The body limit in bytes.
-    pub fn body_limit(&self) -> usize {
-        self.inner.body_limit
+    /// Whether the service answers for `path`: the events path or anything below it, or the
+    /// CloudEvents path. Everything else belongs to the application's other routes.
+    pub fn owns_path(&self, path: &str) -> bool {
+        route::owns_path(&self.inner.events_path, path)
+            || self.inner.cloud_events_path.as_deref() == Some(path)
+    }
+
+    /// The URL of an event on this service, under its own prefix: the same builder as
+    /// [`event_url`](crate::event_url::event_url), with the prefix already set.
+    ///
+    /// ```
+    /// use gcp_events_core::{handler_fn, EventService};
+    ///
+    /// let service = EventService::builder()
+    ///     .allow_unauthenticated()
+    ///     .prefix("hooks/")
+    ///     .handler(handler_fn(|_event| async { Ok(()) }))
+    ///     .build()?;
+    /// let url = service.event_url("order-paid", "17").base_url("https://example.com").build()?;
+    /// assert_eq!(url, "https://example.com/hooks/events/order-paid/17/");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn event_url(
+        &self,
+        kind: impl Into<String>,
+        reference: impl Into<String>,
+    ) -> EventUrlBuilder {
+        crate::event_url::event_url(kind, reference).prefix(self.inner.prefix.clone())
     }
 
     /// Handles one request, start to finish; never panics and never fails: every outcome is a
-    /// response (SPEC E1–E9).
+    /// response (SPEC E1–E9). The same as calling the service as a `tower::Service`.
     ///
-    /// The head is checked before the body is touched (route, method, a handler for the kind,
-    /// query, declared length), so an over-limit `Content-Length` is refused with 413 before
-    /// any byte is read — and before hyper sends `100 Continue`.
-    pub async fn handle<B>(&self, request: Request<B>) -> Response<Bytes>
+    /// The head is checked before the body is touched (route, method, authentication, a
+    /// handler for the kind, query, declared length), so an over-limit `Content-Length` is
+    /// refused with 413 before any byte is read — and before hyper sends `100 Continue`.
+    pub async fn handle<B>(&self, request: Request<B>) -> Response<ResponseBody>
     where
         B: Body,
         B::Error: Into<BoxError>,
@@ -163,432 +192,61 @@ impl EventService {
             latency_us = tracing::field::Empty,
         );
         let started = Instant::now();
-        let (response, outcome) = self.pipeline(request, &span).instrument(span.clone()).await;
+        let (response, outcome) = pipeline::run(&self.inner, request, span.clone())
+            .instrument(span.clone())
+            .await;
         let latency = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-        span.record("status", response.status().as_u16());
+        let (status, outcome) = (response.status().as_u16(), outcome.as_str());
+        span.record("status", status);
         span.record("outcome", outcome);
         span.record("latency_us", latency);
         span.in_scope(|| {
-            tracing::info!(
-                status = response.status().as_u16(),
-                outcome,
-                latency_us = latency,
-                "event request done"
-            );
+            tracing::info!(status, outcome, latency_us = latency, "event request done");
         });
         response
     }
+}
 
-    async fn pipeline<B>(
-        &self,
-        request: Request<B>,
-        span: &tracing::Span,
-    ) -> (Response<Bytes>, &'static str)
+#[cfg(feature = "tower")]
+mod tower_impl {
+    use std::convert::Infallible;
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use http::{Request, Response};
+    use http_body::Body;
+
+    use super::EventService;
+    use crate::error::BoxError;
+    use crate::respond::ResponseBody;
+
+    /// The future a [`EventService`] returns as a `tower::Service`.
+    pub type ResponseFuture =
+        Pin<Box<dyn Future<Output = Result<Response<ResponseBody>, Infallible>> + Send>>;
+
+    /// The service is always ready (it keeps no queue or connection of its own) and never
+    /// fails: every outcome, refusals included, is a response.
+    impl<B> tower_service::Service<Request<B>> for EventService
     where
-        B: Body,
+        B: Body + Send + 'static,
+        B::Data: Send,
         B::Error: Into<BoxError>,
     {
-        let inner = &*self.inner;
-        let reject = |err: RequestError| {
-            tracing::info!(error = %err, "request refused");
-            (
-                respond::error(&err, inner.failure_status, inner.debug),
-                "refused",
-            )
-        };
-        let (parts, body) = request.into_parts();
+        type Response = Response<ResponseBody>;
+        type Error = Infallible;
+        type Future = ResponseFuture;
 
-        // Head first: nothing below reads the body until the request is known to be wanted.
-        let path = parts.uri.path();
-        let query = parts.uri.query().unwrap_or("");
-        if path.len() + query.len() > inner.max_uri_length {
-            return reject(RequestError::UriTooLong {
-                limit: inner.max_uri_length,
-            });
-        }
-        // The CloudEvents mount takes kind and reference from the event itself (C5).
-        let at_mount = inner.ce_mount.as_deref() == Some(path);
-        let named = if at_mount {
-            None
-        } else {
-            match route::match_path(&inner.root, path) {
-                Ok((kind, reference)) => {
-                    span.record("kind", kind.as_str());
-                    span.record("reference", reference.as_str());
-                    Some((kind, reference))
-                }
-                Err(e) => return reject(e),
-            }
-        };
-        if parts.method != Method::POST {
-            return reject(RequestError::MethodNotAllowed(parts.method));
-        }
-        // Authentication before anything reveals which kinds are handled or reads the body.
-        let claims = match &inner.oidc {
-            Some(verifier) => match verifier.verify_headers(&parts.headers).await {
-                Ok(claims) => Some(claims),
-                Err(e) => return reject(RequestError::Unauthenticated(e)),
-            },
-            None => None,
-        };
-        let mut parameters = match route::parse_query(query) {
-            Ok(p) => p,
-            Err(e) => return reject(e),
-        };
-        if let (Some((kind, reference)), false) = (&named, inner.url_keys.is_empty()) {
-            // The token is checked and then removed: handlers never see it (U3, A5).
-            let token = parameters.remove(SIGNATURE_PARAMETER);
-            if let Err(e) = signed_url::verify(
-                &inner.url_keys,
-                kind,
-                reference,
-                token.as_deref(),
-                std::time::SystemTime::now(),
-            ) {
-                return reject(RequestError::Unauthenticated(AuthError::SignedUrl {
-                    reason: e.reason(),
-                }));
-            }
-        }
-        let plan = match format::plan(&parts.headers, inner.unwrapped_push) {
-            Ok(plan) => plan,
-            Err(e) => return reject(e),
-        };
-        if at_mount && !plan.is_cloud_event() {
-            return reject(RequestError::NotACloudEvent);
-        }
-        let handlers_for = |kind: &str| -> Vec<&dyn EventHandler> {
-            inner
-                .routes
-                .iter()
-                .filter(|(filter, _)| filter.matches(kind))
-                .map(|(_, h)| &**h)
-                .collect()
-        };
-        if let Some((kind, _)) = &named {
-            if handlers_for(kind).is_empty() {
-                return reject(RequestError::NoHandler { kind: kind.clone() });
-            }
-        }
-        let declared = body::declared_length(&parts.headers);
-        if declared.is_some_and(|len| len > inner.body_limit as u64) {
-            return reject(RequestError::PayloadTooLarge {
-                limit: inner.body_limit,
-            });
+        fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+            Poll::Ready(Ok(()))
         }
 
-        let bytes = match body::read(body, inner.body_limit, declared).await {
-            Ok(b) => b,
-            Err(e) => return reject(e),
-        };
-        let delivered = match format::deliver(plan, &parts.headers, bytes, &inner.attribute_headers)
-        {
-            Ok(d) => d,
-            Err(e) => return reject(e),
-        };
-        let (kind, reference) = match (named, &delivered.cloud_event) {
-            (Some(kr), _) => kr,
-            (None, Some(ce)) => {
-                span.record("kind", ce.event_type.as_str());
-                span.record("reference", ce.reference());
-                (ce.event_type.clone(), ce.reference().to_owned())
-            }
-            (None, None) => return reject(RequestError::NotACloudEvent),
-        };
-        let handlers = handlers_for(&kind);
-        if handlers.is_empty() {
-            return reject(RequestError::NoHandler { kind });
-        }
-
-        let mut context = EventContext::default().with_format(delivered.format);
-        if let Some(trace) = trace_header(&parts.headers) {
-            context = context.with_trace(trace);
-        }
-        if let Some(claims) = claims {
-            context = context.with_claims(claims);
-        }
-        if let Some(ce) = delivered.cloud_event {
-            context = context.with_cloud_event(ce);
-        }
-        let mut event = Event::builder(kind, reference)
-            .parameters(parameters)
-            .payload(delivered.payload)
-            .context(context);
-        if let Some(message) = delivered.pubsub {
-            event = event.pubsub_message(message);
-        }
-        let event = event.build();
-
-        let dispatched = dispatch::run(handlers, &event).await;
-        if !span.is_disabled() {
-            // Only decode for the log line when something records it (the handler may already have).
-            let message = match event.pubsub_if_decoded() {
-                Some(m) => Some(m),
-                None => event.pubsub().ok(),
-            };
-            if let Some(id) = message.and_then(|m| m.message_id.as_deref()) {
-                span.record("message_id", id);
-            }
-        }
-        match dispatched {
-            Dispatch::Handled => (respond::handled(), "handled"),
-            Dispatch::Discarded(reason) => {
-                tracing::warn!(%reason, "handler discarded the event; acknowledging without retry");
-                (respond::discarded(), "discarded")
-            }
-            Dispatch::Failed(detail) => {
-                tracing::error!(error = %detail, "handler failed");
-                let err = RequestError::HandlerFailed {
-                    kind: event.kind().to_owned(),
-                    reference: event.reference().to_owned(),
-                    detail,
-                };
-                (
-                    respond::error(&err, inner.failure_status, inner.debug),
-                    "failed",
-                )
-            }
+        fn call(&mut self, request: Request<B>) -> ResponseFuture {
+            let service = self.clone();
+            Box::pin(async move { Ok(service.handle(request).await) })
         }
     }
 }
 
-fn trace_header(headers: &http::HeaderMap) -> Option<String> {
-    headers
-        .get("traceparent")
-        .or_else(|| headers.get("x-cloud-trace-context"))
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-/// Configures an [`EventService`] (see [`EventService::builder`]).
-pub struct EventServiceBuilder {
-    prefix: String,
-    routes: Vec<(KindFilter, Arc<dyn EventHandler>)>,
-    body_limit: usize,
-    max_uri_length: usize,
-    failure_status: StatusCode,
-    debug: bool,
-    oidc: Option<OidcConfig>,
-    url_keys: Vec<UrlSigningKey>,
-    allow_unauthenticated: bool,
-    ce_mount: Option<String>,
-    unwrapped_push: bool,
-    attribute_headers: AttributeHeaders,
-}
-
-impl std::fmt::Debug for EventServiceBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EventServiceBuilder")
-            .field("prefix", &self.prefix)
-            .field("handlers", &self.routes.len())
-            .finish_non_exhaustive()
-    }
-}
-
-impl EventServiceBuilder {
-    /// Where the endpoint lives: events arrive at `{prefix}/events/{kind}/{reference}`.
-    /// Default `/gcp-events`; `""` or `"/"` mounts at the root. Leading and trailing slashes
-    /// are normalised.
-    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.prefix = prefix.into();
-        self
-    }
-
-    /// Adds a handler for every event kind. Handlers run in the order they are added.
-    pub fn handler(self, handler: impl EventHandler) -> Self {
-        self.handler_for(KindFilter::Any, handler)
-    }
-
-    /// Adds a handler for events of exactly this kind.
-    pub fn kind_handler(self, kind: impl Into<String>, handler: impl EventHandler) -> Self {
-        self.handler_for(KindFilter::Kind(kind.into()), handler)
-    }
-
-    /// Adds a handler for every kind starting with `prefix`.
-    pub fn kind_prefix_handler(
-        self,
-        prefix: impl Into<String>,
-        handler: impl EventHandler,
-    ) -> Self {
-        self.handler_for(KindFilter::Prefix(prefix.into()), handler)
-    }
-
-    /// Adds a handler with an explicit filter.
-    pub fn handler_for(mut self, filter: KindFilter, handler: impl EventHandler) -> Self {
-        self.routes.push((filter, Arc::new(handler)));
-        self
-    }
-
-    /// The most body bytes accepted (default [`DEFAULT_BODY_LIMIT`]); more answers 413.
-    pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.body_limit = bytes;
-        self
-    }
-
-    /// The longest request target (path and query) accepted (default
-    /// [`DEFAULT_MAX_URI_LENGTH`]); longer answers 414.
-    pub fn max_uri_length(mut self, bytes: usize) -> Self {
-        self.max_uri_length = bytes;
-        self
-    }
-
-    /// The status answered when a handler fails (default 400, as django-gcp; 500 suits
-    /// Eventarc Advanced, which retries only 408/409/429/5xx). Must be 4xx or 5xx.
-    pub fn failure_status(mut self, status: StatusCode) -> Self {
-        self.failure_status = status;
-        self
-    }
-
-    /// Debug mode: error responses gain a `detail` field with the internal reason (a handler's
-    /// error text, the JSON parser's message). Off by default; never enable it in production.
-    pub fn debug(mut self, on: bool) -> Self {
-        self.debug = on;
-        self
-    }
-
-    /// Authenticates every request with a Google-signed OIDC token (Pub/Sub authenticated
-    /// push, Eventarc): see [`crate::auth`]. Combined with [`signed_urls`](Self::signed_urls),
-    /// both must pass on the event routes; at the CloudEvents mount
-    /// ([`cloud_events_at`](Self::cloud_events_at)), which has no kind in its URL, OIDC alone.
-    pub fn oidc(mut self, config: OidcConfig) -> Self {
-        self.oidc = Some(config);
-        self
-    }
-
-    /// Requires a valid signed-URL token (SPEC U3) made with this key; call again to accept
-    /// more keys (rotation). The token is checked in constant time, then removed from the
-    /// parameters handlers see. See [`crate::signed_url`].
-    pub fn signed_urls(mut self, key: UrlSigningKey) -> Self {
-        self.url_keys.push(key);
-        self
-    }
-
-    /// Accepts requests without any authentication. Anyone who can reach the endpoint can
-    /// then inject events; building logs a warning. Only for local development, or behind
-    /// something that authenticates for you (and then prefer
-    /// [`OidcMode::TrustCloudRunIam`](crate::auth::OidcMode::TrustCloudRunIam)).
-    pub fn allow_unauthenticated(mut self) -> Self {
-        self.allow_unauthenticated = true;
-        self
-    }
-
-    /// Accepts CloudEvents at exactly this path (Eventarc posts to `/` unless the trigger names
-    /// a path): the event's kind is the CloudEvent `type` (e.g.
-    /// `google.cloud.storage.object.v1.finalized`) and its reference the `subject`, or the `id`
-    /// when there is no subject, so the same handlers and filters serve push and Eventarc.
-    /// Anything that is not a CloudEvent there answers 400. CloudEvents posted to the usual
-    /// `{prefix}/events/{kind}/{reference}` URLs are accepted too, named by their URL.
-    ///
-    /// The mount needs OIDC (or `allow_unauthenticated`): a signed URL cannot name a kind there.
-    pub fn cloud_events_at(mut self, path: impl Into<String>) -> Self {
-        self.ce_mount = Some(path.into());
-        self
-    }
-
-    /// Treats every request on the event routes as an unwrapped Pub/Sub push (payload
-    /// unwrapping), even without metadata headers: the body is the message data. Without this,
-    /// an unwrapped push is recognised by its `x-goog-pubsub-message-id` header (subscriptions
-    /// with write-metadata); one without metadata cannot be told from a JSON post.
-    pub fn unwrapped_push(mut self, on: bool) -> Self {
-        self.unwrapped_push = on;
-        self
-    }
-
-    /// Which headers of an unwrapped push become message attributes (default: none). Pub/Sub
-    /// sends each attribute as its own header, but so do proxies and clients, some carrying
-    /// credentials: name the attributes you publish
-    /// (`AttributeHeaders::only(["origin"])`), or take everything but transport headers
-    /// (`AttributeHeaders::AllExceptTransport`).
-    pub fn unwrapped_attribute_headers(mut self, headers: AttributeHeaders) -> Self {
-        self.attribute_headers = headers;
-        self
-    }
-
-    /// Checks the configuration and builds the service.
-    ///
-    /// Secure by default: fails with [`ConfigError::NoAuthentication`] unless
-    /// [`oidc`](Self::oidc), [`signed_urls`](Self::signed_urls) or
-    /// [`allow_unauthenticated`](Self::allow_unauthenticated) was chosen.
-    pub fn build(self) -> Result<EventService, ConfigError> {
-        let authenticated = self.oidc.is_some() || !self.url_keys.is_empty();
-        if !authenticated && !self.allow_unauthenticated {
-            return Err(ConfigError::NoAuthentication);
-        }
-        if authenticated && self.allow_unauthenticated {
-            return Err(ConfigError::Auth(
-                "allow_unauthenticated() contradicts the oidc/signed_urls settings: choose one",
-            ));
-        }
-        let prefix = normalise_prefix(&self.prefix)?;
-        if !(self.failure_status.is_client_error() || self.failure_status.is_server_error()) {
-            return Err(ConfigError::InvalidFailureStatus(
-                self.failure_status.as_u16(),
-            ));
-        }
-        if self.body_limit == 0 {
-            return Err(ConfigError::ZeroLimit { name: "body_limit" });
-        }
-        if self.max_uri_length == 0 {
-            return Err(ConfigError::ZeroLimit {
-                name: "max_uri_length",
-            });
-        }
-        let ce_mount = match self.ce_mount {
-            Some(path) => {
-                if self.oidc.is_none() && !self.allow_unauthenticated {
-                    return Err(ConfigError::Auth(
-                        "the CloudEvents mount needs .oidc(..) (Eventarc sends OIDC tokens): a signed URL cannot name a kind there",
-                    ));
-                }
-                let normal = normalise_prefix(&path)?;
-                let normal = if normal.is_empty() {
-                    "/".to_owned()
-                } else {
-                    normal
-                };
-                if route::owns_path(&route::events_root(&prefix), &normal) {
-                    return Err(ConfigError::InvalidPrefix(path));
-                }
-                Some(normal)
-            }
-            None => None,
-        };
-        let oidc = self.oidc.map(OidcConfig::build).transpose()?;
-        if self.allow_unauthenticated {
-            tracing::warn!(
-                prefix = %prefix,
-                "gcp-events endpoint accepts UNAUTHENTICATED requests: anyone who can reach it can inject events"
-            );
-        }
-        Ok(EventService {
-            inner: Arc::new(Inner {
-                root: route::events_root(&prefix),
-                prefix,
-                routes: self.routes,
-                body_limit: self.body_limit,
-                max_uri_length: self.max_uri_length,
-                failure_status: self.failure_status,
-                debug: self.debug,
-                oidc,
-                url_keys: self.url_keys,
-                ce_mount,
-                unwrapped_push: self.unwrapped_push,
-                attribute_headers: self.attribute_headers,
-            }),
-        })
-    }
-}
-
-fn normalise_prefix(raw: &str) -> Result<String, ConfigError> {
-    // Only characters that stand for themselves in a request path: the prefix is compared
-    // with the raw (still percent-encoded) path, so anything needing encoding could never match.
-    let plain = |c: char| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/".contains(c);
-    if !raw.chars().all(plain) {
-        return Err(ConfigError::InvalidPrefix(raw.to_owned()));
-    }
-    let segments: Vec<&str> = raw.split('/').filter(|s| !s.is_empty()).collect();
-    if segments.iter().any(|s| *s == "." || *s == "..") {
-        return Err(ConfigError::InvalidPrefix(raw.to_owned()));
-    }
-    Ok(segments.iter().map(|s| format!("/{s}")).collect())
-}
+#[cfg(feature = "tower")]
+pub use tower_impl::ResponseFuture;

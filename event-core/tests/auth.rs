@@ -578,7 +578,7 @@ fn secure_by_default_building_requires_an_auth_choice() {
         .build()
         .unwrap();
     EventService::builder().oidc(config()).build().unwrap();
-    let key = gcp_events_core::signed_url::UrlSigningKey::new([1u8; 32]).unwrap();
+    let key = gcp_events_core::auth::signed_url::UrlSigningKey::new([1u8; 32]).unwrap();
     EventService::builder()
         .signed_urls(key.clone())
         .build()
@@ -627,7 +627,7 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
 
 #[tokio::test]
 async fn a5_r15_tokens_and_signed_url_tokens_never_reach_the_logs() {
-    use gcp_events_core::signed_url::UrlSigningKey;
+    use gcp_events_core::auth::signed_url::UrlSigningKey;
     use gcp_events_core::{handler_fn, EventService};
     use http_body_util::Full;
 

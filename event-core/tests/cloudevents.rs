@@ -6,10 +6,12 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use gcp_events_core::cloudevents::{
-    detect_mode, from_binary, from_structured, CloudEventAttributes, CloudEventError, Mode,
-    StorageObjectData, StructuredData, PUBSUB_MESSAGE_PUBLISHED, SPEC_VERSION,
+    from_binary, from_structured, CloudEventAttributes, CloudEventError, StorageObjectData,
+    StructuredData, PUBSUB_MESSAGE_PUBLISHED, SPEC_VERSION,
 };
-use gcp_events_core::pubsub::{decode_push, MessageData};
+use gcp_events_core::pubsub::{DecodedMessage, MessageData};
+use gcp_events_core::testing::Recorder;
+use gcp_events_core::{DeliveryFormat, EventService};
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use proptest::prelude::*;
@@ -90,7 +92,47 @@ fn content_type(value: &'static str) -> HeaderMap {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Mode detection (C1, C2; requirement 12)
+// Mode detection (C1, C2; requirement 12), observed through the service: what a request with
+// these headers is taken for.
+
+#[derive(Debug, PartialEq, Eq)]
+enum Mode {
+    Structured,
+    Batch,
+    Binary,
+    NotACloudEvent,
+}
+
+fn detect_mode(headers: &HeaderMap) -> Mode {
+    let recorder = Recorder::new();
+    let service = EventService::builder()
+        .allow_unauthenticated()
+        .handler(recorder.clone())
+        .build()
+        .unwrap();
+    // Valid as a JSON body, as binary-mode data and as a structured event alike.
+    let body = r#"{"specversion":"1.0","id":"1","source":"//s","type":"t"}"#;
+    let mut request = http::Request::post("/gcp-events/events/k/r")
+        .body(body.to_owned())
+        .unwrap();
+    *request.headers_mut() = headers.clone();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let response = runtime.block_on(service.handle(request));
+    let text = String::from_utf8_lossy(response.body().as_bytes()).into_owned();
+    match response.status().as_u16() {
+        415 => Mode::Batch,
+        // A binary-mode request whose headers then fail to parse.
+        400 if text.contains("Invalid CloudEvent") => Mode::Binary,
+        201 => match recorder.single().context().format {
+            DeliveryFormat::CloudEventStructured => Mode::Structured,
+            DeliveryFormat::CloudEventBinary => Mode::Binary,
+            _ => Mode::NotACloudEvent,
+        },
+        other => panic!("unexpected {other}: {text}"),
+    }
+}
 
 #[test]
 fn structured_mode_is_detected_case_insensitively_with_parameters() {
@@ -564,7 +606,7 @@ fn structured_pubsub_sample_decodes_with_the_pubsub_decoder() {
     let StructuredData::Json(json) = data else {
         panic!("expected JSON data, got {data:?}");
     };
-    let message = decode_push(&json).unwrap();
+    let message = DecodedMessage::from_slice(&json).unwrap();
     assert_eq!(
         message.subscription,
         "projects/test-project/subscriptions/my-subscription"

@@ -307,36 +307,3 @@ async fn r16_no_cache_and_max_age_zero_are_clamped_to_a_minute() {
     v.verify_token(&token(&google, &clock)).await.unwrap();
     wait_for_fetches(&server, &v, 2).await;
 }
-
-#[test]
-fn r16_cache_headers_give_the_freshness_lifetime() {
-    use gcp_events_core::auth::max_age_from_headers;
-    let headers = |pairs: &[(&'static str, &'static str)]| {
-        let mut map = http::HeaderMap::new();
-        for (k, v) in pairs {
-            map.append(*k, v.parse().unwrap());
-        }
-        map
-    };
-    let secs = |pairs: &[(&'static str, &'static str)]| {
-        max_age_from_headers(&headers(pairs)).map(|d| d.as_secs())
-    };
-    assert_eq!(
-        secs(&[
-            (
-                "cache-control",
-                "public, max-age=24873, must-revalidate, no-transform"
-            ),
-            ("age", "5059")
-        ]),
-        Some(19814)
-    );
-    assert_eq!(
-        secs(&[("cache-control", "max-age=10"), ("age", "50")]),
-        Some(0)
-    );
-    assert_eq!(secs(&[("cache-control", "no-cache")]), Some(0));
-    assert_eq!(secs(&[("cache-control", "No-Store, max-age=60")]), Some(0));
-    assert_eq!(secs(&[("cache-control", "public")]), None);
-    assert_eq!(secs(&[]), None);
-}

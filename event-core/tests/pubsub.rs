@@ -4,9 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeZone as _, Utc};
-use gcp_events_core::pubsub::{
-    decode_push, decode_push_value, DecodeError, DecodedMessage, MessageData, PushEnvelope,
-};
+use gcp_events_core::pubsub::{DecodeError, DecodedMessage, MessageData, PushEnvelope};
 use serde_json::{json, Value};
 
 const SUB: &str = "projects/my-project/subscriptions/my-sub";
@@ -20,8 +18,8 @@ fn utc(text: &str) -> DateTime<Utc> {
 
 /// Decodes through both entry points, checks they agree, and returns the result.
 fn decode_both(body: &Value) -> Result<DecodedMessage, DecodeError> {
-    let from_slice = decode_push(&serde_json::to_vec(body).unwrap());
-    let from_value = decode_push_value(body);
+    let from_slice = DecodedMessage::from_slice(&serde_json::to_vec(body).unwrap());
+    let from_value = DecodedMessage::from_value(body);
     assert_eq!(
         from_slice, from_value,
         "from_slice and from_value disagree on {body}"
@@ -141,7 +139,7 @@ fn publish_time_from_another_zone_is_the_same_instant_in_utc() {
         e.message().publish_time(),
         Some("2022-08-12T09:00:25.226743001Z")
     );
-    let decoded = decode_push(&e.to_bytes()).unwrap();
+    let decoded = DecodedMessage::from_slice(&e.to_bytes()).unwrap();
     assert_eq!(decoded.publish_time, Some(la.with_timezone(&Utc)));
     // A fixed offset too.
     let fixed = DateTime::parse_from_rfc3339("2022-01-01T00:30:00-05:30").unwrap();
@@ -390,7 +388,7 @@ fn non_object_or_non_json_body_is_an_error() {
         assert!(matches!(err, DecodeError::NotAnObject { .. }), "{err:?}");
     }
     for bytes in [&b""[..], b"{", b"not json", b"{\"message\":{}} x", b"\xff"] {
-        let err = decode_push(bytes).unwrap_err();
+        let err = DecodedMessage::from_slice(bytes).unwrap_err();
         assert!(matches!(err, DecodeError::InvalidJson { .. }), "{err:?}");
         assert!(err.to_string().starts_with(PREFIX), "{err}");
     }
@@ -534,20 +532,20 @@ fn escaped_strings_and_repeated_members() {
     // P2: escapes are decoded; a repeated member: the last one counts (as in a parsed Value)
     let body = br#"{"message": {"data": "AQ\u003d\u003d", "attributes": {"k\"": "\u00e9"},
         "messageId": "a", "messageId": "b"}, "subscription": "x", "subscription": "projects/p/subscriptions/s"}"#;
-    let m = decode_push(body).unwrap();
+    let m = DecodedMessage::from_slice(body).unwrap();
     assert_eq!(&m.data[..], [1]);
     assert_eq!(m.attributes["k\""], "é");
     assert_eq!(m.message_id.as_deref(), Some("b"));
     assert_eq!(m.subscription, "projects/p/subscriptions/s");
     let value: Value = serde_json::from_slice(body).unwrap();
-    assert_eq!(decode_push_value(&value).unwrap(), m);
+    assert_eq!(DecodedMessage::from_value(&value).unwrap(), m);
 }
 
 #[test]
 fn decoded_message_serializes_for_logging() {
     // P2
     let t = utc("2021-02-05T04:06:14.109Z");
-    let json_msg = decode_push(
+    let json_msg = DecodedMessage::from_slice(
         &PushEnvelope::builder(SUB)
             .json(&json!({"a": 1}))
             .unwrap()
@@ -563,7 +561,7 @@ fn decoded_message_serializes_for_logging() {
         json!({"subscription": SUB, "message_id": "1", "publish_time": "2021-02-05T04:06:14.109000000Z",
                "attributes": {"k": "v"}, "data": {"a": 1}})
     );
-    let text = decode_push(
+    let text = DecodedMessage::from_slice(
         &PushEnvelope::builder(SUB)
             .bytes("hi")
             .ordering_key("o")
@@ -576,7 +574,9 @@ fn decoded_message_serializes_for_logging() {
         serde_json::to_value(&text).unwrap(),
         json!({"subscription": SUB, "ordering_key": "o", "attributes": {}, "delivery_attempt": 2, "data": "hi"})
     );
-    let raw = decode_push(&PushEnvelope::builder(SUB).bytes([0xff]).build().to_bytes()).unwrap();
+    let raw =
+        DecodedMessage::from_slice(&PushEnvelope::builder(SUB).bytes([0xff]).build().to_bytes())
+            .unwrap();
     assert_eq!(
         serde_json::to_value(&raw).unwrap(),
         json!({"subscription": SUB, "attributes": {}, "data_base64": "/w=="})
@@ -587,16 +587,19 @@ fn decoded_message_serializes_for_logging() {
 fn every_error_display_starts_with_the_prefix() {
     // P2
     let errors = [
-        decode_push(b"[").unwrap_err(),
-        decode_push(b"[]").unwrap_err(),
-        decode_push(b"{}").unwrap_err(),
-        decode_push(br#"{"message":{}}"#).unwrap_err(),
-        decode_push(br#"{"message":1,"subscription":"s"}"#).unwrap_err(),
-        decode_push(br#"{"message":{"data":"*"},"subscription":"s"}"#).unwrap_err(),
-        decode_push(br#"{"message":{"attributes":{"a":1}},"subscription":"s"}"#).unwrap_err(),
-        decode_push(br#"{"message":{"publishTime":"x"},"subscription":"s"}"#).unwrap_err(),
-        decode_push(br#"{"message":{},"subscription":"s","deliveryAttempt":-1}"#).unwrap_err(),
-        decode_push(br#"{"message":{},"subscription":"s"}"#)
+        DecodedMessage::from_slice(b"[").unwrap_err(),
+        DecodedMessage::from_slice(b"[]").unwrap_err(),
+        DecodedMessage::from_slice(b"{}").unwrap_err(),
+        DecodedMessage::from_slice(br#"{"message":{}}"#).unwrap_err(),
+        DecodedMessage::from_slice(br#"{"message":1,"subscription":"s"}"#).unwrap_err(),
+        DecodedMessage::from_slice(br#"{"message":{"data":"*"},"subscription":"s"}"#).unwrap_err(),
+        DecodedMessage::from_slice(br#"{"message":{"attributes":{"a":1}},"subscription":"s"}"#)
+            .unwrap_err(),
+        DecodedMessage::from_slice(br#"{"message":{"publishTime":"x"},"subscription":"s"}"#)
+            .unwrap_err(),
+        DecodedMessage::from_slice(br#"{"message":{},"subscription":"s","deliveryAttempt":-1}"#)
+            .unwrap_err(),
+        DecodedMessage::from_slice(br#"{"message":{},"subscription":"s"}"#)
             .unwrap()
             .data_as::<u8>()
             .unwrap_err(),
@@ -613,10 +616,12 @@ const SAMPLE_TIME: &str = "2021-02-05T04:06:14.109Z";
 #[test]
 fn sample_complex() {
     // P4
-    let m = decode_push(include_bytes!("fixtures/MessagePublishedData-complex.json")).unwrap();
+    let m =
+        DecodedMessage::from_slice(include_bytes!("fixtures/MessagePublishedData-complex.json"))
+            .unwrap();
     let value: Value =
         serde_json::from_str(include_str!("fixtures/MessagePublishedData-complex.json")).unwrap();
-    assert_eq!(decode_push_value(&value).unwrap(), m);
+    assert_eq!(DecodedMessage::from_value(&value).unwrap(), m);
     assert_eq!(
         m.subscription,
         "projects/test-project/subscriptions/my-subscription"
@@ -637,7 +642,7 @@ fn sample_complex() {
 #[test]
 fn sample_duplicated_fields() {
     // P4
-    let m = decode_push(include_bytes!(
+    let m = DecodedMessage::from_slice(include_bytes!(
         "fixtures/MessagePublishedData-duplicatedFields.json"
     ))
     .unwrap();
@@ -645,7 +650,7 @@ fn sample_duplicated_fields() {
         "fixtures/MessagePublishedData-duplicatedFields.json"
     ))
     .unwrap();
-    assert_eq!(decode_push_value(&value).unwrap(), m);
+    assert_eq!(DecodedMessage::from_value(&value).unwrap(), m);
     assert_eq!(
         m.subscription,
         "projects/my-project/subscriptions/my-subscription"
@@ -662,10 +667,11 @@ fn sample_duplicated_fields() {
 #[test]
 fn sample_text() {
     // P4
-    let m = decode_push(include_bytes!("fixtures/MessagePublishedData-text.json")).unwrap();
+    let m = DecodedMessage::from_slice(include_bytes!("fixtures/MessagePublishedData-text.json"))
+        .unwrap();
     let value: Value =
         serde_json::from_str(include_str!("fixtures/MessagePublishedData-text.json")).unwrap();
-    assert_eq!(decode_push_value(&value).unwrap(), m);
+    assert_eq!(DecodedMessage::from_value(&value).unwrap(), m);
     assert_eq!(
         m.subscription,
         "projects/my-project/subscriptions/my-subscription"
@@ -690,7 +696,7 @@ fn sample_structured_cloud_event() {
         event["type"],
         "google.cloud.pubsub.topic.v1.messagePublished"
     );
-    let m = decode_push_value(&event["data"]).unwrap();
+    let m = DecodedMessage::from_value(&event["data"]).unwrap();
     assert_eq!(
         m.subscription,
         "projects/test-project/subscriptions/my-subscription"
@@ -707,7 +713,7 @@ fn sample_structured_cloud_event() {
     assert_eq!(m.delivery_attempt, None);
     // The whole event is not itself a push envelope.
     assert_eq!(
-        decode_push_value(&event).unwrap_err(),
+        DecodedMessage::from_value(&event).unwrap_err(),
         DecodeError::MissingMessage
     );
 }

@@ -4,9 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use gcp_events_core::pubsub::{
-    decode_push, decode_push_value, DecodedMessage, MessageData, PushEnvelope,
-};
+use gcp_events_core::pubsub::{DecodedMessage, MessageData, PushEnvelope};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -247,19 +245,19 @@ proptest! {
     fn decode_of_make_returns_every_field(x in input()) {
         // P3: through bytes, text and value, and both decoders
         let envelope = make(&x);
-        let from_bytes = decode_push(&envelope.to_bytes()).unwrap();
+        let from_bytes = DecodedMessage::from_slice(&envelope.to_bytes()).unwrap();
         check(&x, &from_bytes)?;
         let from_text = DecodedMessage::from_slice(envelope.to_json_string().as_bytes()).unwrap();
         prop_assert_eq!(&from_text, &from_bytes);
-        let from_value = decode_push_value(&envelope.to_value()).unwrap();
+        let from_value = DecodedMessage::from_value(&envelope.to_value()).unwrap();
         prop_assert_eq!(&from_value, &from_bytes);
     }
 
     #[test]
     fn both_decoders_agree_on_any_envelope_like_value(body in envelope_like()) {
         // P2: from_slice and from_value accept and reject the same inputs, with the same errors
-        let from_slice = decode_push(&serde_json::to_vec(&body).unwrap());
-        let from_value = decode_push_value(&body);
+        let from_slice = DecodedMessage::from_slice(&serde_json::to_vec(&body).unwrap());
+        let from_value = DecodedMessage::from_value(&body);
         prop_assert_eq!(&from_slice, &from_value);
         if let Err(e) = from_slice {
             prop_assert!(e.to_string().starts_with("Failed to decode Pub/Sub message"));
@@ -269,7 +267,7 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(body in proptest::collection::vec(any::<u8>(), 0..256)) {
         // P2 (and R1): any input gives a value or a prefixed error
-        if let Err(e) = decode_push(&body) {
+        if let Err(e) = DecodedMessage::from_slice(&body) {
             prop_assert!(e.to_string().starts_with("Failed to decode Pub/Sub message"));
         }
     }

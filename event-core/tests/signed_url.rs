@@ -1,4 +1,4 @@
-//! Public-API tests of `gcp_events_core::signed_url` and signed event URLs (SPEC U3).
+//! Public-API tests of `gcp_events_core::auth::signed_url` and signed event URLs (SPEC U3).
 #![allow(clippy::unwrap_used)]
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -6,10 +6,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine as _;
 use chrono::{DateTime, TimeZone, Utc};
-use gcp_events_core::event_url::{event_url, EventUrlError};
-use gcp_events_core::signed_url::{
+use gcp_events_core::auth::signed_url::{
     verify, SignedUrlError, UrlSigningKey, MAX_TOKEN_BYTES, MIN_KEY_BYTES, SIGNATURE_PARAMETER,
 };
+use gcp_events_core::event_url::{event_url, EventUrlError};
 use proptest::prelude::*;
 use url::Url;
 

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::SocketAddr;
 
+use gcp_events_core::auth::signed_url::UrlSigningKey;
 use gcp_events_core::auth::{OidcConfig, OidcMode};
 use gcp_events_core::cloudevents::CloudEventAttributes;
 use gcp_events_core::pubsub::{AttributeHeaders, DecodedMessage};
-use gcp_events_core::signed_url::UrlSigningKey;
 use gcp_events_core::{
     async_trait, DeliveryFormat, Event, EventHandler, EventService, EventServiceBuilder,
     HandlerError, HandlerResult,
@@ -239,7 +239,7 @@ pub fn auth_from_env(
     } else if !oidc_on {
         builder = builder.allow_unauthenticated();
     }
-    Ok(builder.cloud_events_at("/"))
+    Ok(builder.cloud_events_path("/"))
 }
 
 /// The listen address: `HOST` (default `127.0.0.1`; `0.0.0.0` on Cloud Run) and `PORT`

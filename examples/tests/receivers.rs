@@ -333,7 +333,7 @@ async fn check_receiver_auth(bin: &str) {
     let key_b64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, secret);
     let mut r = start_with(bin, &[("GCP_EVENTS_URL_KEY", &key_b64)]).await;
     assert_eq!(post(r.addr, target, "{}").await.0, 401);
-    let key = gcp_events_core::signed_url::UrlSigningKey::new(secret).unwrap();
+    let key = gcp_events_core::auth::signed_url::UrlSigningKey::new(secret).unwrap();
     let signed = gcp_events_core::event_url::event_url("k", "r")
         .parameter("x", "1")
         .base_url("")

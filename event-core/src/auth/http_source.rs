@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::keys::{max_age_from_headers, KeySet, KeySource, KeySourceError};
-use crate::error::ConfigError;
+use super::AuthConfigError;
 
 /// The largest key document accepted (Google's is about 2 KB).
 const MAX_JWKS_BYTES: usize = 256 * 1024;
@@ -21,8 +21,8 @@ pub struct HttpKeySource {
 
 impl HttpKeySource {
     /// A source for this URL.
-    pub fn new(url: &str) -> Result<Self, ConfigError> {
-        let url = reqwest::Url::parse(url).map_err(|_| ConfigError::Auth("invalid JWKS URL"))?;
+    pub fn new(url: &str) -> Result<Self, AuthConfigError> {
+        let url = reqwest::Url::parse(url).map_err(|_| AuthConfigError::InvalidJwksUrl)?;
         let loopback = match url.host() {
             Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
             Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
@@ -30,16 +30,14 @@ impl HttpKeySource {
             None => false,
         };
         if !(url.scheme() == "https" || (url.scheme() == "http" && loopback)) {
-            return Err(ConfigError::Auth(
-                "the JWKS URL must use https (http only on a loopback address)",
-            ));
+            return Err(AuthConfigError::InsecureJwksUrl);
         }
         let client = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(3))
             .timeout(Duration::from_secs(5))
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|_| ConfigError::Auth("the HTTP client for the JWKS could not be built"))?;
+            .map_err(|_| AuthConfigError::HttpClient)?;
         Ok(Self { url, client })
     }
 }

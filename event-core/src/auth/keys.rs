@@ -133,7 +133,7 @@ impl KeySet {
     }
 
     /// How long the set may be used before it should be fetched again (from `Cache-Control`,
-    /// see [`max_age_from_headers`]); `None` uses the cache's fallback (1 h).
+    /// as the HTTP key source reads them from `Cache-Control` and `Age`); `None` uses the cache's fallback (1 h).
     pub fn with_max_age(mut self, max_age: Option<Duration>) -> Self {
         self.max_age = max_age;
         self
@@ -184,18 +184,8 @@ pub trait KeySource: Send + Sync + 'static {
 /// (saturating at zero); `no-store`/`no-cache` give zero; `None` when there is no usable
 /// `max-age`.
 ///
-/// ```
-/// use std::time::Duration;
-/// let mut headers = http::HeaderMap::new();
-/// headers.insert("cache-control", "public, max-age=21155, must-revalidate".parse()?);
-/// headers.insert("age", "12".parse()?);
-/// assert_eq!(
-///     gcp_events_core::auth::max_age_from_headers(&headers),
-///     Some(Duration::from_secs(21143))
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn max_age_from_headers(headers: &http::HeaderMap) -> Option<Duration> {
+#[cfg_attr(not(feature = "jwks-http"), allow(dead_code))]
+pub(crate) fn max_age_from_headers(headers: &http::HeaderMap) -> Option<Duration> {
     let mut max_age = None;
     for value in headers.get_all(http::header::CACHE_CONTROL) {
         let Ok(value) = value.to_str() else { continue };
@@ -391,5 +381,42 @@ impl KeyCache {
                 Err(e)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r16_cache_headers_give_the_freshness_lifetime() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut map = http::HeaderMap::new();
+            for (k, v) in pairs {
+                map.append(*k, v.parse().unwrap());
+            }
+            map
+        };
+        let secs = |pairs: &[(&'static str, &'static str)]| {
+            max_age_from_headers(&headers(pairs)).map(|d| d.as_secs())
+        };
+        assert_eq!(
+            secs(&[
+                (
+                    "cache-control",
+                    "public, max-age=24873, must-revalidate, no-transform"
+                ),
+                ("age", "5059")
+            ]),
+            Some(19814)
+        );
+        assert_eq!(
+            secs(&[("cache-control", "max-age=10"), ("age", "50")]),
+            Some(0)
+        );
+        assert_eq!(secs(&[("cache-control", "no-cache")]), Some(0));
+        assert_eq!(secs(&[("cache-control", "No-Store, max-age=60")]), Some(0));
+        assert_eq!(secs(&[("cache-control", "public")]), None);
+        assert_eq!(secs(&[]), None);
     }
 }

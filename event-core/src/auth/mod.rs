@@ -3,7 +3,7 @@
 //!
 //! An [`EventService`](crate::EventService) must be told how requests are authenticated: with
 //! [`OidcConfig`] (this module), with signed event URLs
-//! ([`signed_url`](crate::signed_url)), both, or — explicitly and loudly — not at all
+//! ([`signed_url`](crate::auth::signed_url)), both, or — explicitly and loudly — not at all
 //! ([`EventServiceBuilder::allow_unauthenticated`](crate::EventServiceBuilder::allow_unauthenticated)).
 //!
 //! # What is checked, in this order (all must pass)
@@ -71,18 +71,18 @@ mod error;
 #[cfg(feature = "jwks-http")]
 mod http_source;
 mod keys;
+pub mod signed_url;
 mod token;
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-pub use error::AuthError;
+pub use error::{AuthConfigError, AuthError, CallerError, TokenError};
 #[cfg(feature = "jwks-http")]
 pub use http_source::HttpKeySource;
-pub use keys::{max_age_from_headers, KeySet, KeySource, KeySourceError, PublicKey};
+pub use keys::{KeySet, KeySource, KeySourceError, PublicKey};
 pub use token::VerifiedClaims;
 
-use crate::error::ConfigError;
 use keys::KeyCache;
 
 /// Google's JWKS URL, the default key source (with the `jwks-http` feature).
@@ -146,7 +146,7 @@ pub struct OidcConfig {
     pub(crate) max_token_length: usize,
     pub(crate) mode: OidcMode,
     pub(crate) key_source: Option<Arc<dyn KeySource>>,
-    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) clock: Option<Arc<dyn Clock>>,
     pub(crate) min_refresh_interval: Duration,
     pub(crate) fallback_ttl: Duration,
     pub(crate) max_ttl: Duration,
@@ -173,6 +173,19 @@ impl Default for OidcConfig {
 }
 
 impl OidcConfig {
+    /// The time now, by the configured clock (the system's when none is set).
+    pub(crate) fn now(&self) -> SystemTime {
+        self.clock
+            .as_ref()
+            .map_or_else(SystemTime::now, |c| c.now())
+    }
+
+    /// Uses `clock` unless [`clock`](Self::clock) chose one: the service's own clock.
+    pub(crate) fn or_clock(mut self, clock: &Arc<dyn Clock>) -> Self {
+        self.clock.get_or_insert_with(|| Arc::clone(clock));
+        self
+    }
+
     /// Defaults: keys from [`GOOGLE_JWKS_URL`] (with the `jwks-http` feature; without it, set
     /// [`key_source`](Self::key_source)), leeway 60 s, token cap 8 KiB, signature verified.
     pub fn new() -> Self {
@@ -184,7 +197,7 @@ impl OidcConfig {
             max_token_length: DEFAULT_MAX_TOKEN_LENGTH,
             mode: OidcMode::VerifySignature,
             key_source: None,
-            clock: Arc::new(SystemClock),
+            clock: None,
             min_refresh_interval: DEFAULT_MIN_REFRESH_INTERVAL,
             fallback_ttl: Duration::from_secs(3600),
             max_ttl: Duration::from_secs(24 * 3600),
@@ -252,13 +265,13 @@ impl OidcConfig {
     /// Fetches keys from this JWKS URL instead of Google's (HTTPS, or HTTP on a loopback
     /// address for tests).
     #[cfg(feature = "jwks-http")]
-    pub fn jwks_url(self, url: &str) -> Result<Self, ConfigError> {
+    pub fn jwks_url(self, url: &str) -> Result<Self, AuthConfigError> {
         Ok(self.key_source(HttpKeySource::new(url)?))
     }
 
     /// The time source (default [`SystemClock`]); inject a fixed clock in tests.
     pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Arc::new(clock);
+        self.clock = Some(Arc::new(clock));
         self
     }
 
@@ -269,28 +282,20 @@ impl OidcConfig {
     }
 
     /// Checks the settings and builds the verifier (its key cache starts empty).
-    pub fn build(self) -> Result<OidcVerifier, ConfigError> {
+    pub fn build(self) -> Result<OidcVerifier, AuthConfigError> {
         if self.audiences.iter().any(|a| a.is_empty())
             || self.allowed_emails.iter().any(|e| e.is_empty())
         {
-            return Err(ConfigError::Auth(
-                "an empty audience or e-mail would match nothing real; remove it",
-            ));
+            return Err(AuthConfigError::EmptyAudienceOrEmail);
         }
         if self.audiences.is_empty() {
-            return Err(ConfigError::Auth(
-                "OIDC needs at least one audience: the exact `aud` your push subscription uses",
-            ));
+            return Err(AuthConfigError::NoAudience);
         }
         if self.allowed_emails.is_empty() {
-            return Err(ConfigError::Auth(
-                "OIDC needs at least one allowed e-mail: the push subscription's service account",
-            ));
+            return Err(AuthConfigError::NoAllowedEmail);
         }
         if self.max_token_length == 0 {
-            return Err(ConfigError::ZeroLimit {
-                name: "max_token_length",
-            });
+            return Err(AuthConfigError::ZeroMaxTokenLength);
         }
         let source = match self.key_source.clone() {
             Some(s) => s,
@@ -298,7 +303,7 @@ impl OidcConfig {
         };
         let cache = Arc::new(KeyCache::new(
             source,
-            self.clock.clone(),
+            self.clock.clone().unwrap_or_else(|| Arc::new(SystemClock)),
             self.min_refresh_interval,
             self.fallback_ttl,
             self.max_ttl,
@@ -314,15 +319,13 @@ impl OidcConfig {
 }
 
 #[cfg(feature = "jwks-http")]
-fn default_source() -> Result<Arc<dyn KeySource>, ConfigError> {
+fn default_source() -> Result<Arc<dyn KeySource>, AuthConfigError> {
     Ok(Arc::new(HttpKeySource::new(GOOGLE_JWKS_URL)?))
 }
 
 #[cfg(not(feature = "jwks-http"))]
-fn default_source() -> Result<Arc<dyn KeySource>, ConfigError> {
-    Err(ConfigError::Auth(
-        "no key source: enable the `jwks-http` feature for Google's keys, or set OidcConfig::key_source",
-    ))
+fn default_source() -> Result<Arc<dyn KeySource>, AuthConfigError> {
+    Err(AuthConfigError::NoKeySource)
 }
 
 /// Verifies push tokens (built from [`OidcConfig::build`]); holds the key cache. Cheap to clone.
@@ -371,7 +374,7 @@ impl OidcVerifier {
     pub async fn verify_token(&self, token: &str) -> Result<VerifiedClaims, AuthError> {
         let config = &self.inner.config;
         if token.len() > config.max_token_length {
-            return Err(AuthError::invalid("token_too_long"));
+            return Err(AuthError::InvalidToken(TokenError::TokenTooLong));
         }
         let digest = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
         let mut key = [0u8; 32];

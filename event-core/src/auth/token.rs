@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use http::header::AUTHORIZATION;
 use serde_json::{Map, Value};
 
-use super::error::AuthError;
+use super::error::{AuthError, CallerError, TokenError};
 use super::keys::{KeyCache, Lookup};
 use super::{OidcConfig, OidcMode, GOOGLE_ISSUERS, SIGNATURE_REMOVED_BY_GOOGLE};
 
@@ -48,27 +48,31 @@ pub(crate) fn bearer_token(headers: &http::HeaderMap, max_len: usize) -> Result<
         return Err(AuthError::MissingToken);
     };
     if fields.next().is_some() {
-        return Err(AuthError::invalid("multiple_authorization_headers"));
+        return Err(AuthError::InvalidToken(
+            TokenError::MultipleAuthorizationHeaders,
+        ));
     }
     // Cap before any parsing: the scheme and spaces add a few bytes at most.
     if field.len() > max_len.saturating_add(64) {
-        return Err(AuthError::invalid("token_too_long"));
+        return Err(AuthError::InvalidToken(TokenError::TokenTooLong));
     }
     let value = field
         .to_str()
-        .map_err(|_| AuthError::invalid("malformed_authorization_header"))?;
-    let (scheme, rest) = value
-        .split_once(' ')
-        .ok_or(AuthError::invalid("malformed_authorization_header"))?;
+        .map_err(|_| AuthError::InvalidToken(TokenError::MalformedAuthorizationHeader))?;
+    let (scheme, rest) = value.split_once(' ').ok_or(AuthError::InvalidToken(
+        TokenError::MalformedAuthorizationHeader,
+    ))?;
     if !scheme.eq_ignore_ascii_case("bearer") {
         return Err(AuthError::NotBearer);
     }
     let token = rest.trim_start_matches(' ');
     if token.is_empty() || !is_b64token(token) {
-        return Err(AuthError::invalid("malformed_authorization_header"));
+        return Err(AuthError::InvalidToken(
+            TokenError::MalformedAuthorizationHeader,
+        ));
     }
     if token.len() > max_len {
-        return Err(AuthError::invalid("token_too_long"));
+        return Err(AuthError::InvalidToken(TokenError::TokenTooLong));
     }
     Ok(token)
 }
@@ -83,16 +87,16 @@ fn is_b64token(token: &str) -> bool {
 }
 
 /// Strict unpadded base64url (no `=`, no `+`/`/`, no stray bits).
-fn b64(segment: &str, reason: &'static str) -> Result<Vec<u8>, AuthError> {
+fn b64(segment: &str, reason: TokenError) -> Result<Vec<u8>, AuthError> {
     URL_SAFE_NO_PAD
         .decode(segment)
-        .map_err(|_| AuthError::invalid(reason))
+        .map_err(|_| AuthError::InvalidToken(reason))
 }
 
-fn json_object(bytes: &[u8], reason: &'static str) -> Result<Map<String, Value>, AuthError> {
+fn json_object(bytes: &[u8], reason: TokenError) -> Result<Map<String, Value>, AuthError> {
     match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(map)) => Ok(map),
-        _ => Err(AuthError::invalid(reason)),
+        _ => Err(AuthError::InvalidToken(reason)),
     }
 }
 
@@ -117,8 +121,8 @@ fn numeric(claims: &Map<String, Value>, name: &str) -> Result<Option<f64>, AuthE
             .as_f64()
             .filter(|f| f.is_finite())
             .map(Some)
-            .ok_or(AuthError::invalid("time_claim_not_numeric")),
-        Some(_) => Err(AuthError::invalid("time_claim_not_numeric")),
+            .ok_or(AuthError::InvalidToken(TokenError::TimeClaimNotNumeric)),
+        Some(_) => Err(AuthError::InvalidToken(TokenError::TimeClaimNotNumeric)),
     }
 }
 
@@ -133,48 +137,46 @@ pub(crate) async fn verify(
     let (Some(header_b64), Some(payload_b64), Some(signature_b64), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
-        return Err(AuthError::invalid("not_three_segments"));
+        return Err(AuthError::InvalidToken(TokenError::NotThreeSegments));
     };
     let header = json_object(
-        &b64(header_b64, "malformed_header")?,
-        "header_not_json_object",
+        &b64(header_b64, TokenError::MalformedHeader)?,
+        TokenError::HeaderNotJsonObject,
     )?;
     let payload = json_object(
-        &b64(payload_b64, "malformed_payload")?,
-        "payload_not_json_object",
+        &b64(payload_b64, TokenError::MalformedPayload)?,
+        TokenError::PayloadNotJsonObject,
     )?;
 
     // The algorithm is ours to choose, never the token's (RFC 8725 §3.1).
     if header.get("alg").and_then(Value::as_str) != Some("RS256") {
-        return Err(AuthError::invalid("algorithm_not_allowed"));
+        return Err(AuthError::InvalidToken(TokenError::AlgorithmNotAllowed));
     }
     if header.contains_key("crit") {
-        return Err(AuthError::invalid("critical_header_unsupported"));
+        return Err(AuthError::InvalidToken(
+            TokenError::CriticalHeaderUnsupported,
+        ));
     }
     let kid = match header.get("kid") {
         Some(Value::String(kid)) if !kid.is_empty() => kid.clone(),
-        _ => return Err(AuthError::invalid("key_id_missing")),
+        _ => return Err(AuthError::InvalidToken(TokenError::KeyIdMissing)),
     };
 
     let signature_verified = if signature_b64 == SIGNATURE_REMOVED_BY_GOOGLE {
         if config.mode != OidcMode::TrustCloudRunIam {
-            return Err(AuthError::invalid("signature_removed"));
+            return Err(AuthError::InvalidToken(TokenError::SignatureRemoved));
         }
         false
     } else {
-        let signature = b64(signature_b64, "malformed_signature")?;
+        let signature = b64(signature_b64, TokenError::MalformedSignature)?;
         let key = match cache.key(&kid).await {
             Lookup::Found(key) => key,
-            Lookup::Unknown => return Err(AuthError::invalid("unknown_key_id")),
-            Lookup::Unavailable => {
-                return Err(AuthError::KeysUnavailable {
-                    reason: "key_source_unavailable",
-                })
-            }
+            Lookup::Unknown => return Err(AuthError::InvalidToken(TokenError::UnknownKeyId)),
+            Lookup::Unavailable => return Err(AuthError::KeysUnavailable),
         };
         let signed = &token[..header_b64.len() + 1 + payload_b64.len()];
         if !key.verify_rs256(signed.as_bytes(), &signature) {
-            return Err(AuthError::invalid("bad_signature"));
+            return Err(AuthError::InvalidToken(TokenError::BadSignature));
         }
         true
     };
@@ -188,25 +190,26 @@ pub(crate) fn check_times(
     config: &OidcConfig,
     claims: &Map<String, Value>,
 ) -> Result<(f64, f64), AuthError> {
-    let now = seconds(config.clock.now());
+    let now = seconds(config.now());
     let leeway = config.leeway.as_secs_f64();
-    let exp = numeric(claims, "exp")?.ok_or(AuthError::invalid("expiry_missing"))?;
-    let iat = numeric(claims, "iat")?.ok_or(AuthError::invalid("issued_at_missing"))?;
+    let exp = numeric(claims, "exp")?.ok_or(AuthError::InvalidToken(TokenError::ExpiryMissing))?;
+    let iat =
+        numeric(claims, "iat")?.ok_or(AuthError::InvalidToken(TokenError::IssuedAtMissing))?;
     if now > exp + leeway {
-        return Err(AuthError::invalid("expired"));
+        return Err(AuthError::InvalidToken(TokenError::Expired));
     }
     if iat > now + leeway {
-        return Err(AuthError::invalid("issued_in_future"));
+        return Err(AuthError::InvalidToken(TokenError::IssuedInFuture));
     }
     if iat > exp {
-        return Err(AuthError::invalid("issued_after_expiry"));
+        return Err(AuthError::InvalidToken(TokenError::IssuedAfterExpiry));
     }
     if exp - now > MAX_LIFETIME {
-        return Err(AuthError::invalid("lifetime_too_long"));
+        return Err(AuthError::InvalidToken(TokenError::LifetimeTooLong));
     }
     if let Some(nbf) = numeric(claims, "nbf")? {
         if nbf > now + leeway {
-            return Err(AuthError::invalid("not_yet_valid"));
+            return Err(AuthError::InvalidToken(TokenError::NotYetValid));
         }
     }
     Ok((iat, exp))
@@ -220,23 +223,25 @@ fn check_claims(
 ) -> Result<VerifiedClaims, AuthError> {
     let issuer = match claims.get("iss") {
         Some(Value::String(iss)) if GOOGLE_ISSUERS.contains(&iss.as_str()) => iss.clone(),
-        _ => return Err(AuthError::invalid("wrong_issuer")),
+        _ => return Err(AuthError::InvalidToken(TokenError::WrongIssuer)),
     };
     let audience = match claims.get("aud") {
         Some(Value::String(aud)) if config.audiences.iter().any(|a| a == aud) => aud.clone(),
-        Some(Value::Array(_)) => return Err(AuthError::invalid("audience_not_a_string")),
-        _ => return Err(AuthError::invalid("wrong_audience")),
+        Some(Value::Array(_)) => {
+            return Err(AuthError::InvalidToken(TokenError::AudienceNotAString))
+        }
+        _ => return Err(AuthError::InvalidToken(TokenError::WrongAudience)),
     };
 
     let (iat, exp) = check_times(config, &claims)?;
 
     // Genuine and addressed to us: from here on a failure is "not allowed" (403).
     if claims.get("email_verified") != Some(&Value::Bool(true)) {
-        return Err(AuthError::forbidden("email_not_verified"));
+        return Err(AuthError::Forbidden(CallerError::EmailNotVerified));
     }
     let email = match claims.get("email") {
         Some(Value::String(e)) if config.allowed_emails.iter().any(|a| a == e) => e.clone(),
-        _ => return Err(AuthError::forbidden("email_not_allowed")),
+        _ => return Err(AuthError::Forbidden(CallerError::EmailNotAllowed)),
     };
     let subject = claims.get("sub").and_then(Value::as_str).map(str::to_owned);
     if !config.allowed_subjects.is_empty()
@@ -244,7 +249,7 @@ fn check_claims(
             .as_ref()
             .is_some_and(|s| config.allowed_subjects.contains(s))
     {
-        return Err(AuthError::forbidden("subject_not_allowed"));
+        return Err(AuthError::Forbidden(CallerError::SubjectNotAllowed));
     }
 
     Ok(VerifiedClaims {

@@ -60,7 +60,7 @@ pub enum CloudEventError {
     #[error("the CloudEvent is not a valid JSON object: {0}")]
     InvalidJson(String),
 
-    /// The request is a batch of CloudEvents ([`Mode::Batch`](super::Mode::Batch)), which this
+    /// The request is a batch of CloudEvents (`application/cloudevents-batch+json`), which this
     /// library does not accept; nothing of it is parsed.
     #[error(
         "batched CloudEvents (application/cloudevents-batch+json) are not supported; send one event per request"

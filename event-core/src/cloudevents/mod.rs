@@ -1,30 +1,31 @@
 //! CloudEvents 1.0 over HTTP, as Eventarc delivers them (SPEC C1–C3): a pure parser, usable
 //! with no web framework.
 //!
-//! The [HTTP protocol binding] carries an event in one of three ways, told apart by
-//! [`detect_mode`]:
+//! The [HTTP protocol binding] carries an event in one of three ways, which the
+//! [`EventService`](crate::EventService) tells apart by the request head
+//! ([`DeliveryFormat`](crate::DeliveryFormat)):
 //!
-//! - **binary** ([`Mode::Binary`], what Eventarc sends): the attributes are `ce-*` headers
-//!   (`ce-id`, `ce-source`, `ce-specversion`, `ce-type`, `ce-time`, `ce-subject`, extensions
-//!   such as `ce-topic`), the body is the event data as is, and its `Content-Type` is the
-//!   data's media type. Parse the headers with [`from_binary`].
-//! - **structured** ([`Mode::Structured`], `Content-Type: application/cloudevents+json`): the
-//!   body is one JSON object holding the attributes and the data (`data`, or `data_base64` for
-//!   bytes). Parse it with [`from_structured`].
-//! - **batch** ([`Mode::Batch`], `application/cloudevents-batch+json`): a JSON array of
-//!   events. Not supported: answer [`CloudEventError::BatchNotSupported`] (415) and parse
-//!   nothing of it, rather than handle part of a batch.
+//! - **binary** (what Eventarc sends): the attributes are `ce-*` headers (`ce-id`,
+//!   `ce-source`, `ce-specversion`, `ce-type`, `ce-time`, `ce-subject`, extensions such as
+//!   `ce-topic`), the body is the event data as is, and its `Content-Type` is the data's media
+//!   type. Parse the headers with [`from_binary`].
+//! - **structured** (`Content-Type: application/cloudevents+json`): the body is one JSON
+//!   object holding the attributes and the data (`data`, or `data_base64` for bytes). Parse it
+//!   with [`from_structured`].
+//! - **batch** (`application/cloudevents-batch+json`): a JSON array of events. Not supported:
+//!   answered [`CloudEventError::BatchNotSupported`] (415), nothing of it parsed, rather than
+//!   handle part of a batch.
 //!
 //! The attributes come out as [`CloudEventAttributes`], which also reads Google's conventions:
 //! the Pub/Sub topic of a `messagePublished` event ([`CloudEventAttributes::pubsub_topic`]),
 //! the bucket and object of a Cloud Storage event ([`CloudEventAttributes::storage_bucket`],
 //! [`CloudEventAttributes::storage_object`]). The data of a
 //! [`PUBSUB_MESSAGE_PUBLISHED`] event is a Pub/Sub push envelope, decoded with
-//! [`crate::pubsub::decode_push`]; the data of a Cloud Storage object event deserializes
+//! [`DecodedMessage::from_slice`](crate::pubsub::DecodedMessage::from_slice); the data of a Cloud Storage object event deserializes
 //! into [`StorageObjectData`].
 //!
 //! ```
-//! use gcp_events_core::cloudevents::{detect_mode, from_binary, Mode, PUBSUB_MESSAGE_PUBLISHED};
+//! use gcp_events_core::cloudevents::{from_binary, PUBSUB_MESSAGE_PUBLISHED};
 //! use http::{HeaderMap, HeaderValue};
 //!
 //! let mut headers = HeaderMap::new();
@@ -35,12 +36,11 @@
 //! headers.insert("ce-time", HeaderValue::from_static("2020-12-20T13:37:33.647Z"));
 //! headers.insert("content-type", HeaderValue::from_static("application/json; charset=utf-8"));
 //!
-//! assert_eq!(detect_mode(&headers), Mode::Binary);
 //! let attributes = from_binary(&headers)?;
 //! assert_eq!(attributes.event_type, PUBSUB_MESSAGE_PUBLISHED);
 //! assert_eq!(attributes.pubsub_topic(), Some("projects/my-project/topics/my-topic"));
 //! assert_eq!(attributes.datacontenttype.as_deref(), Some("application/json; charset=utf-8"));
-//! // The request body is the data: here a Pub/Sub push envelope, for `pubsub::decode_push`.
+//! // The request body is the data: here a Pub/Sub push envelope, for `DecodedMessage::from_slice`.
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -57,6 +57,8 @@ pub use error::CloudEventError;
 pub use storage::StorageObjectData;
 pub use structured::StructuredData;
 
+use crate::format::DeliveryFormat;
+
 /// The only CloudEvents `specversion` accepted: `1.0`.
 pub const SPEC_VERSION: &str = "1.0";
 
@@ -65,54 +67,22 @@ pub const SPEC_VERSION: &str = "1.0";
 /// (see [`CloudEventAttributes::pubsub_topic`]).
 pub const PUBSUB_MESSAGE_PUBLISHED: &str = "google.cloud.pubsub.topic.v1.messagePublished";
 
-/// How a request carries a CloudEvent (HTTP binding §3), as told by [`detect_mode`].
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// One event as a JSON object in the body (`application/cloudevents+json`); parse it
-    /// with [`from_structured`].
-    Structured,
-    /// A JSON array of events (`application/cloudevents-batch+json`); not supported
-    /// ([`CloudEventError::BatchNotSupported`]).
-    Batch,
-    /// Attributes in `ce-*` headers and the data as the body; parse the headers with
-    /// [`from_binary`].
-    Binary,
-    /// No sign of a CloudEvent: neither a CloudEvents media type nor any of the required
-    /// `ce-*` headers.
-    NotACloudEvent,
-}
-
 /// The headers whose presence marks a binary-mode request.
 const REQUIRED_HEADERS: [&str; 4] = ["ce-id", "ce-source", "ce-specversion", "ce-type"];
 
-/// Tells how a request carries a CloudEvent, from its headers alone.
+/// Tells how a request carries a CloudEvent, from its headers alone (HTTP binding §3):
 ///
-/// - A `Content-Type` whose media type (compared case-insensitively, parameters such as
-///   `charset` ignored) starts with `application/cloudevents-batch` → [`Mode::Batch`];
-/// - one that starts with `application/cloudevents` → [`Mode::Structured`];
+/// - a `Content-Type` whose media type (compared case-insensitively, parameters such as
+///   `charset` ignored) starts with `application/cloudevents-batch` →
+///   [`CloudEventError::BatchNotSupported`] (415): a batch is refused whole, never half-parsed;
+/// - one that starts with `application/cloudevents` → structured mode;
 /// - otherwise, when *any* of `ce-id`, `ce-source`, `ce-specversion`, `ce-type` is present →
-///   [`Mode::Binary`]. A request with only some of them is thus parsed as binary and rejected
-///   by [`from_binary`] with a clear [`CloudEventError::MissingAttribute`], rather than
-///   silently treated as something else;
-/// - otherwise → [`Mode::NotACloudEvent`].
+///   binary mode, so a request with only some of them is rejected by [`from_binary`] with a
+///   clear [`CloudEventError::MissingAttribute`] rather than silently treated as something else;
+/// - otherwise `None`: no sign of a CloudEvent.
 ///
 /// When several `Content-Type` headers are present, the first one is looked at.
-///
-/// ```
-/// use gcp_events_core::cloudevents::{detect_mode, Mode};
-/// use http::{header::CONTENT_TYPE, HeaderMap, HeaderValue};
-///
-/// let mut headers = HeaderMap::new();
-/// headers.insert(CONTENT_TYPE, HeaderValue::from_static("Application/CloudEvents+JSON; charset=utf-8"));
-/// assert_eq!(detect_mode(&headers), Mode::Structured);
-///
-/// headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-/// assert_eq!(detect_mode(&headers), Mode::NotACloudEvent);
-/// headers.insert("ce-id", HeaderValue::from_static("1"));
-/// assert_eq!(detect_mode(&headers), Mode::Binary);
-/// ```
-pub fn detect_mode(headers: &http::HeaderMap) -> Mode {
+pub(crate) fn detect(headers: &http::HeaderMap) -> Result<Option<DeliveryFormat>, CloudEventError> {
     if let Some(content_type) = headers.get(http::header::CONTENT_TYPE) {
         let bytes = content_type.as_bytes();
         let media_type = bytes
@@ -121,19 +91,19 @@ pub fn detect_mode(headers: &http::HeaderMap) -> Mode {
             .map_or(bytes, |end| &bytes[..end]);
         let media_type = media_type.trim_ascii();
         if starts_with_ignore_case(media_type, b"application/cloudevents-batch") {
-            return Mode::Batch;
+            return Err(CloudEventError::BatchNotSupported);
         }
         if starts_with_ignore_case(media_type, b"application/cloudevents") {
-            return Mode::Structured;
+            return Ok(Some(DeliveryFormat::CloudEventStructured));
         }
     }
     if REQUIRED_HEADERS
         .iter()
         .any(|name| headers.contains_key(*name))
     {
-        Mode::Binary
+        Ok(Some(DeliveryFormat::CloudEventBinary))
     } else {
-        Mode::NotACloudEvent
+        Ok(None)
     }
 }
 

@@ -14,7 +14,7 @@ use super::wire;
 
 /// A decoded Pub/Sub push (SPEC P2).
 ///
-/// Made by [`DecodedMessage::from_slice`] (or [`decode_push`](super::decode_push)) from a
+/// Made by [`DecodedMessage::from_slice`] (or [`from_value`](DecodedMessage::from_value)) from a
 /// request body, or by [`DecodedMessage::from_value`] from an already parsed body.
 ///
 /// # Decoding rules

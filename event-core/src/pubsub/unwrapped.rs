@@ -20,7 +20,7 @@ pub const ORDERING_KEY_HEADER: &str = "x-goog-pubsub-ordering-key";
 
 /// Headers that belong to the transport (or carry credentials), never to the message: even
 /// [`AttributeHeaders::AllExceptTransport`] does not read them as attributes.
-pub const TRANSPORT_HEADERS: &[&str] = &[
+const TRANSPORT_HEADERS: &[&str] = &[
     "accept",
     "cookie",
     "set-cookie",
@@ -50,7 +50,7 @@ pub const TRANSPORT_HEADERS: &[&str] = &[
 
 /// Prefixes of infrastructure headers (load balancers, proxies, Google front ends), also never
 /// read as attributes; `x-goog-pubsub-` holds the metadata itself.
-pub const TRANSPORT_HEADER_PREFIXES: &[&str] = &[
+const TRANSPORT_HEADER_PREFIXES: &[&str] = &[
     "x-goog-",
     "x-google-",
     "x-forwarded-",
@@ -74,8 +74,9 @@ pub enum AttributeHeaders {
     /// Exactly these header names (compared case-insensitively) become attributes, under their
     /// lower-case names.
     Only(Vec<String>),
-    /// Every header except transport and credential headers ([`TRANSPORT_HEADERS`],
-    /// [`TRANSPORT_HEADER_PREFIXES`]). Anything a proxy adds then shows up as an attribute.
+    /// Every header except transport and credential headers (`authorization`, `cookie`,
+    /// `user-agent`, `host`, `traceparent`, `x-forwarded-*`, `x-goog-*`, `x-cloud-*`, `ce-*`,
+    /// …). Anything else a proxy adds then shows up as an attribute.
     AllExceptTransport,
 }
 
@@ -105,12 +106,12 @@ impl AttributeHeaders {
 
 /// Whether the request looks like an unwrapped push with metadata
 /// (it has an `x-goog-pubsub-message-id` header).
-pub fn is_unwrapped_push(headers: &http::HeaderMap) -> bool {
+pub(crate) fn is_unwrapped_push(headers: &http::HeaderMap) -> bool {
     headers.contains_key(MESSAGE_ID_HEADER)
 }
 
 /// Whether a header is transport, not a message attribute.
-pub fn is_transport_header(name: &str) -> bool {
+fn is_transport_header(name: &str) -> bool {
     TRANSPORT_HEADERS.contains(&name)
         || TRANSPORT_HEADER_PREFIXES
             .iter()

@@ -11,7 +11,7 @@
 
 use chrono::SecondsFormat;
 use gcp_events_core::event_url::event_url;
-use gcp_events_core::pubsub::{decode_push, DecodedMessage, PushEnvelope};
+use gcp_events_core::pubsub::{DecodedMessage, PushEnvelope};
 use serde::Serialize;
 use serde_json::json;
 
@@ -29,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     print_step("envelope", json!({"body": envelope.to_value()}));
 
     // 2. Decode it, as the endpoint does with every request body.
-    let message: DecodedMessage = decode_push(&body)?;
+    let message = DecodedMessage::from_slice(&body)?;
     let data: serde_json::Value = message.data_as()?; // or any `Deserialize` type of yours
                                                       // In UTC, whatever offset it was published with.
     let publish_time = message
@@ -49,7 +49,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // 3. A body that breaks a decoding rule gives an error that says what is wrong.
-    let error = match decode_push(br#"{"message": {}}"#) {
+    let error = match DecodedMessage::from_slice(br#"{"message": {}}"#) {
         Ok(_) => return Err("a body without `subscription` decoded".into()),
         Err(e) => e,
     };

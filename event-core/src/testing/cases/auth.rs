@@ -9,9 +9,9 @@ use chrono::Utc;
 use serde_json::json;
 
 use super::{path, serve};
+use crate::auth::signed_url::UrlSigningKey;
 use crate::auth::{KeySet, OidcConfig};
 use crate::pubsub::PushEnvelope;
-use crate::signed_url::UrlSigningKey;
 use crate::testing::auth::{jwks, push_claims, FailingKeys, TestSigner, TEST_AUDIENCE, TEST_EMAIL};
 use crate::testing::client::{raw_request, send};
 use crate::testing::Recorder;

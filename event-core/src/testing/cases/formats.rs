@@ -285,7 +285,7 @@ where
     let rec = Recorder::new();
     let builder = EventService::builder()
         .allow_unauthenticated()
-        .cloud_events_at("/")
+        .cloud_events_path("/")
         .kind_handler(FINALIZED, rec.named("storage"))
         .kind_prefix_handler("google.cloud.pubsub.", rec.named("pubsub"));
     (serve(start, builder).await, rec)

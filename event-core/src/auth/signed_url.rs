@@ -3,7 +3,7 @@
 //!
 //! ```
 //! use gcp_events_core::event_url::event_url;
-//! use gcp_events_core::signed_url::{verify, UrlSigningKey, SIGNATURE_PARAMETER};
+//! use gcp_events_core::auth::signed_url::{verify, UrlSigningKey, SIGNATURE_PARAMETER};
 //!
 //! fn main() -> Result<(), Box<dyn std::error::Error>> {
 //!     // In production: UrlSigningKey::from_base64(&std::env::var("GCP_EVENTS_URL_KEY")?)?
@@ -114,7 +114,7 @@ const URL_SAFE_ANY_PAD: GeneralPurpose = GeneralPurpose::new(
 /// the `GCP_EVENTS_URL_KEY` environment variable. `Debug` never shows the secret.
 ///
 /// ```
-/// use gcp_events_core::signed_url::{verify, SignedUrlError, UrlSigningKey};
+/// use gcp_events_core::auth::signed_url::{verify, SignedUrlError, UrlSigningKey};
 /// use std::time::SystemTime;
 ///
 /// let key = UrlSigningKey::from_base64("q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=").unwrap();
@@ -182,7 +182,7 @@ impl UrlSigningKey {
     ///
     /// ```
     /// use chrono::{TimeZone, Utc};
-    /// use gcp_events_core::signed_url::{verify, SignedUrlError, UrlSigningKey};
+    /// use gcp_events_core::auth::signed_url::{verify, SignedUrlError, UrlSigningKey};
     /// use std::time::{Duration, UNIX_EPOCH};
     ///
     /// let key = UrlSigningKey::new([42u8; 32]).unwrap();
@@ -225,7 +225,7 @@ impl fmt::Debug for UrlSigningKey {
 /// expired when `now` is later than its expiry second.
 ///
 /// ```
-/// use gcp_events_core::signed_url::{verify, SignedUrlError, UrlSigningKey};
+/// use gcp_events_core::auth::signed_url::{verify, SignedUrlError, UrlSigningKey};
 /// use std::time::SystemTime;
 ///
 /// let old = UrlSigningKey::new([1u8; 32]).unwrap();
@@ -326,7 +326,7 @@ fn mac_input(kind: &str, reference: &str, expiry: &str) -> Vec<u8> {
 /// The `Display` texts are short, public and never contain the token or the key;
 /// [`reason`](Self::reason) gives a stable code for logs and metrics.
 #[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum SignedUrlError {
     /// The request carries no [`SIGNATURE_PARAMETER`].
     #[error("missing URL signature")]
@@ -353,7 +353,7 @@ impl SignedUrlError {
     /// `expired`, `key_too_short` or `invalid_key_encoding`.
     ///
     /// ```
-    /// use gcp_events_core::signed_url::SignedUrlError;
+    /// use gcp_events_core::auth::signed_url::SignedUrlError;
     /// assert_eq!(SignedUrlError::BadSignature.reason(), "bad_signature");
     /// ```
     pub fn reason(&self) -> &'static str {

@@ -1,0 +1,271 @@
+//! [`EventServiceBuilder`]: every setting of an [`EventService`], checked once by `build`.
+
+use std::sync::Arc;
+
+use http::StatusCode;
+
+use crate::auth::signed_url::UrlSigningKey;
+use crate::auth::{AuthConfigError, Clock, OidcConfig, SystemClock};
+use crate::error::ConfigError;
+use crate::event_url::DEFAULT_PREFIX;
+use crate::handler::{EventHandler, KindFilter};
+use crate::pubsub::AttributeHeaders;
+use crate::route;
+use crate::service::{EventService, Inner};
+
+/// Default body limit: 16 MiB. A 10 MB Pub/Sub message is about 13.4 MB once base64-encoded
+/// in a push envelope (SPEC E9).
+pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Default bound on the request target (path and query), in bytes.
+pub const DEFAULT_MAX_URI_LENGTH: usize = 8 * 1024;
+
+/// Configures an [`EventService`] (see [`EventService::builder`]).
+pub struct EventServiceBuilder {
+    prefix: String,
+    routes: Vec<(KindFilter, Arc<dyn EventHandler>)>,
+    body_limit: usize,
+    max_uri_length: usize,
+    failure_status: StatusCode,
+    debug: bool,
+    oidc: Option<OidcConfig>,
+    url_keys: Vec<UrlSigningKey>,
+    allow_unauthenticated: bool,
+    clock: Arc<dyn Clock>,
+    cloud_events_path: Option<String>,
+    unwrapped_push: bool,
+    attribute_headers: AttributeHeaders,
+}
+
+impl std::fmt::Debug for EventServiceBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventServiceBuilder")
+            .field("prefix", &self.prefix)
+            .field("handlers", &self.routes.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl EventServiceBuilder {
+    pub(crate) fn new() -> Self {
+        Self {
+            prefix: DEFAULT_PREFIX.to_owned(),
+            routes: Vec::new(),
+            body_limit: DEFAULT_BODY_LIMIT,
+            max_uri_length: DEFAULT_MAX_URI_LENGTH,
+            failure_status: StatusCode::BAD_REQUEST,
+            debug: false,
+            oidc: None,
+            url_keys: Vec::new(),
+            allow_unauthenticated: false,
+            clock: Arc::new(SystemClock),
+            cloud_events_path: None,
+            unwrapped_push: false,
+            attribute_headers: AttributeHeaders::None,
+        }
+    }
+
+    /// Where the endpoint lives: events arrive at `{prefix}/events/{kind}/{reference}`.
+    /// Default `/gcp-events`; `""` or `"/"` mounts at the root. Leading, trailing and repeated
+    /// slashes are normalised, exactly as [`event_url`](crate::event_url) normalises them.
+    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
+    }
+
+    /// Adds a handler for every event kind. Handlers run in the order they are added.
+    pub fn handler(self, handler: impl EventHandler) -> Self {
+        self.handler_for(KindFilter::Any, handler)
+    }
+
+    /// Adds a handler for events of exactly this kind.
+    pub fn kind_handler(self, kind: impl Into<String>, handler: impl EventHandler) -> Self {
+        self.handler_for(KindFilter::Kind(kind.into()), handler)
+    }
+
+    /// Adds a handler for every kind starting with `prefix`.
+    pub fn kind_prefix_handler(
+        self,
+        prefix: impl Into<String>,
+        handler: impl EventHandler,
+    ) -> Self {
+        self.handler_for(KindFilter::Prefix(prefix.into()), handler)
+    }
+
+    /// Adds a handler with an explicit filter.
+    pub fn handler_for(mut self, filter: KindFilter, handler: impl EventHandler) -> Self {
+        self.routes.push((filter, Arc::new(handler)));
+        self
+    }
+
+    /// The most body bytes accepted (default [`DEFAULT_BODY_LIMIT`]); more answers 413.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// The longest request target (path and query) accepted (default
+    /// [`DEFAULT_MAX_URI_LENGTH`]); longer answers 414.
+    pub fn max_uri_length(mut self, bytes: usize) -> Self {
+        self.max_uri_length = bytes;
+        self
+    }
+
+    /// The status answered when a handler fails (default 400, as django-gcp; 500 suits
+    /// Eventarc Advanced, which retries only 408/409/429/5xx). Must be 4xx or 5xx.
+    pub fn failure_status(mut self, status: StatusCode) -> Self {
+        self.failure_status = status;
+        self
+    }
+
+    /// Debug mode: error responses gain a `detail` field with the internal reason (a handler's
+    /// error text, the JSON parser's message). Off by default; never enable it in production.
+    pub fn debug(mut self, on: bool) -> Self {
+        self.debug = on;
+        self
+    }
+
+    /// Authenticates every request with a Google-signed OIDC token (Pub/Sub authenticated
+    /// push, Eventarc): see [`crate::auth`]. Combined with [`signed_urls`](Self::signed_urls),
+    /// both must pass on the event routes; at the CloudEvents path
+    /// ([`cloud_events_path`](Self::cloud_events_path)), which has no kind in its URL, OIDC
+    /// alone.
+    pub fn oidc(mut self, config: OidcConfig) -> Self {
+        self.oidc = Some(config);
+        self
+    }
+
+    /// Requires a valid signed-URL token (SPEC U3) made with this key; call again to accept
+    /// more keys (rotation). The token is checked in constant time against the service's
+    /// [`clock`](Self::clock), then removed from the parameters handlers see. See
+    /// [`crate::auth::signed_url`].
+    pub fn signed_urls(mut self, key: UrlSigningKey) -> Self {
+        self.url_keys.push(key);
+        self
+    }
+
+    /// Accepts requests without any authentication. Anyone who can reach the endpoint can
+    /// then inject events; building logs a warning. Only for local development, or behind
+    /// something that authenticates for you (and then prefer
+    /// [`OidcMode::TrustCloudRunIam`](crate::auth::OidcMode::TrustCloudRunIam)).
+    pub fn allow_unauthenticated(mut self) -> Self {
+        self.allow_unauthenticated = true;
+        self
+    }
+
+    /// The time source for every time check: signed-URL expiry, and OIDC token times and key
+    /// cache unless [`OidcConfig::clock`] chose another (default: the system clock). Inject a
+    /// fixed clock in tests.
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Accepts CloudEvents at exactly this path (Eventarc posts to `/` unless the trigger names
+    /// a path): the event's kind is the CloudEvent `type` (e.g.
+    /// `google.cloud.storage.object.v1.finalized`) and its reference the `subject`, or the `id`
+    /// when there is no subject, so the same handlers and filters serve push and Eventarc.
+    /// Anything that is not a CloudEvent there answers 400. CloudEvents posted to the usual
+    /// `{prefix}/events/{kind}/{reference}` URLs are accepted too, named by their URL.
+    ///
+    /// This path needs OIDC (or `allow_unauthenticated`): a signed URL cannot name a kind there.
+    pub fn cloud_events_path(mut self, path: impl Into<String>) -> Self {
+        self.cloud_events_path = Some(path.into());
+        self
+    }
+
+    /// Treats every request on the event routes as an unwrapped Pub/Sub push (payload
+    /// unwrapping), even without metadata headers: the body is the message data. Without this,
+    /// an unwrapped push is recognised by its `x-goog-pubsub-message-id` header (subscriptions
+    /// with write-metadata); one without metadata cannot be told from a JSON post.
+    pub fn unwrapped_push(mut self, on: bool) -> Self {
+        self.unwrapped_push = on;
+        self
+    }
+
+    /// Which headers of an unwrapped push become message attributes (default: none). Pub/Sub
+    /// sends each attribute as its own header, but so do proxies and clients, some carrying
+    /// credentials: name the attributes you publish
+    /// (`AttributeHeaders::only(["origin"])`), or take everything but transport headers
+    /// (`AttributeHeaders::AllExceptTransport`).
+    pub fn unwrapped_attribute_headers(mut self, headers: AttributeHeaders) -> Self {
+        self.attribute_headers = headers;
+        self
+    }
+
+    /// Checks the configuration and builds the service.
+    ///
+    /// Secure by default: fails with [`ConfigError::NoAuthentication`] unless
+    /// [`oidc`](Self::oidc), [`signed_urls`](Self::signed_urls) or
+    /// [`allow_unauthenticated`](Self::allow_unauthenticated) was chosen.
+    pub fn build(self) -> Result<EventService, ConfigError> {
+        let authenticated = self.oidc.is_some() || !self.url_keys.is_empty();
+        if !authenticated && !self.allow_unauthenticated {
+            return Err(ConfigError::NoAuthentication);
+        }
+        if authenticated && self.allow_unauthenticated {
+            return Err(AuthConfigError::Contradictory.into());
+        }
+        let prefix = route::normalise_prefix(&self.prefix)
+            .map_err(|_| ConfigError::InvalidPrefix(self.prefix.clone()))?;
+        if !(self.failure_status.is_client_error() || self.failure_status.is_server_error()) {
+            return Err(ConfigError::InvalidFailureStatus(
+                self.failure_status.as_u16(),
+            ));
+        }
+        if self.body_limit == 0 {
+            return Err(ConfigError::ZeroLimit { name: "body_limit" });
+        }
+        if self.max_uri_length == 0 {
+            return Err(ConfigError::ZeroLimit {
+                name: "max_uri_length",
+            });
+        }
+        let events_path = route::events_root(&prefix);
+        let cloud_events_path = match &self.cloud_events_path {
+            Some(path) => {
+                if self.oidc.is_none() && !self.allow_unauthenticated {
+                    return Err(AuthConfigError::CloudEventsPathNeedsOidc.into());
+                }
+                let normal = route::normalise_prefix(path)
+                    .map_err(|_| ConfigError::InvalidPrefix(path.clone()))?;
+                let normal = if normal.is_empty() {
+                    "/".into()
+                } else {
+                    normal
+                };
+                if route::owns_path(&events_path, &normal) {
+                    return Err(ConfigError::InvalidPrefix(path.clone()));
+                }
+                Some(normal)
+            }
+            None => None,
+        };
+        let clock = self.clock;
+        let oidc = self
+            .oidc
+            .map(|config| config.or_clock(&clock).build())
+            .transpose()?;
+        if self.allow_unauthenticated {
+            tracing::warn!(
+                prefix = %prefix,
+                "gcp-events endpoint accepts UNAUTHENTICATED requests: anyone who can reach it can inject events"
+            );
+        }
+        Ok(EventService::from_inner(Inner {
+            prefix,
+            events_path,
+            cloud_events_path,
+            routes: self.routes,
+            body_limit: self.body_limit,
+            max_uri_length: self.max_uri_length,
+            failure_status: self.failure_status,
+            debug: self.debug,
+            oidc,
+            url_keys: self.url_keys,
+            clock,
+            unwrapped_push: self.unwrapped_push,
+            attribute_headers: self.attribute_headers,
+        }))
+    }
+}

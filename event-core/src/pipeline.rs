@@ -1,0 +1,173 @@
+//! The request pipeline as typed phases, each a small function with its own error:
+//!
+//! [`head`](crate::head) (target, method, auth, query, limits) →
+//! [`delivery`](crate::delivery) (format, body, payload) → naming the event (the URL, or the
+//! CloudEvent's type and subject) → [`dispatch`](crate::dispatch) → [`respond`](crate::respond).
+//!
+//! Every phase returns `Result<_, RequestError>`; the first refusal becomes the response.
+//! Handlers are looked up once: from the URL in the head (so an unknown kind is refused before
+//! the body is read), or from the CloudEvent after delivery.
+
+use http::{Request, Response};
+use http_body::Body;
+
+use crate::delivery::{self, Delivered, Settings};
+use crate::dispatch::{self, Dispatch};
+use crate::error::{BoxError, RequestError};
+use crate::event::{Event, EventContext};
+use crate::handler::Handlers;
+use crate::head::{self, Head, Target};
+use crate::respond::{self, ResponseBody};
+use crate::service::Inner;
+
+/// How a request ended, for the request's log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    Handled,
+    Discarded,
+    Failed,
+    Refused,
+}
+
+impl Outcome {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Self::Handled => "handled",
+            Self::Discarded => "discarded",
+            Self::Failed => "failed",
+            Self::Refused => "refused",
+        }
+    }
+}
+
+/// Runs one request through every phase.
+pub(crate) async fn run<B>(
+    inner: &Inner,
+    request: Request<B>,
+    span: tracing::Span,
+) -> (Response<ResponseBody>, Outcome)
+where
+    B: Body,
+    B::Error: Into<BoxError>,
+{
+    match accept(inner, request, &span).await {
+        Ok((handlers, event)) => finish(inner, handlers, &event, &span).await,
+        Err(err) => {
+            tracing::info!(error = %err, "request refused");
+            let response = respond::error(&err, inner.failure_status, inner.debug);
+            (response, Outcome::Refused)
+        }
+    }
+}
+
+/// Head, delivery and naming: the event and its handlers, or why the request is refused.
+async fn accept<'a, B>(
+    inner: &'a Inner,
+    request: Request<B>,
+    span: &tracing::Span,
+) -> Result<(Handlers<'a>, Event), RequestError>
+where
+    B: Body,
+    B::Error: Into<BoxError>,
+{
+    let (parts, body) = request.into_parts();
+    let Head {
+        target,
+        claims,
+        parameters,
+    } = head::check(inner, &parts).await?;
+    let settings = Settings {
+        body_limit: inner.body_limit,
+        unwrapped_push: inner.unwrapped_push,
+        attribute_headers: &inner.attribute_headers,
+    };
+    let cloud_events_only = matches!(target, Target::CloudEvents);
+    let delivered = delivery::deliver(&settings, &parts.headers, body, cloud_events_only).await?;
+    let (kind, reference, handlers) = match target {
+        Target::Named {
+            kind,
+            reference,
+            handlers,
+        } => (kind, reference, handlers),
+        Target::CloudEvents => {
+            // `deliver` refused anything but a CloudEvent here.
+            let ce = delivered
+                .cloud_event
+                .as_ref()
+                .ok_or(RequestError::NotACloudEvent)?;
+            let kind = ce.event_type.clone();
+            let handlers = inner.handlers_for(&kind);
+            if handlers.is_empty() {
+                return Err(RequestError::NoHandler { kind });
+            }
+            (kind, ce.reference().to_owned(), handlers)
+        }
+    };
+    span.record("kind", kind.as_str());
+    span.record("reference", reference.as_str());
+    let Delivered {
+        format,
+        payload,
+        cloud_event,
+        pubsub,
+    } = delivered;
+    let mut context = EventContext::default().with_format(format);
+    if let Some(trace) = trace_header(&parts.headers) {
+        context = context.with_trace(trace);
+    }
+    if let Some(claims) = claims {
+        context = context.with_claims(claims);
+    }
+    if let Some(ce) = cloud_event {
+        context = context.with_cloud_event(ce);
+    }
+    let mut event = Event::builder(kind, reference)
+        .parameters(parameters)
+        .payload(payload)
+        .context(context);
+    if let Some(message) = pubsub {
+        event = event.pubsub_message(message);
+    }
+    Ok((handlers, event.build()))
+}
+
+/// Dispatch and respond.
+async fn finish(
+    inner: &Inner,
+    handlers: Handlers<'_>,
+    event: &Event,
+    span: &tracing::Span,
+) -> (Response<ResponseBody>, Outcome) {
+    let dispatched = dispatch::run(handlers, event).await;
+    if !span.is_disabled() {
+        // Only decode for the log line when something records it (the handler may already have).
+        if let Some(id) = event.pubsub().ok().and_then(|m| m.message_id.as_deref()) {
+            span.record("message_id", id);
+        }
+    }
+    match dispatched {
+        Dispatch::Handled => (respond::handled(), Outcome::Handled),
+        Dispatch::Discarded(reason) => {
+            tracing::warn!(%reason, "handler discarded the event; acknowledging without retry");
+            (respond::discarded(), Outcome::Discarded)
+        }
+        Dispatch::Failed(detail) => {
+            tracing::error!(error = %detail, "handler failed");
+            let err = RequestError::HandlerFailed {
+                kind: event.kind().to_owned(),
+                reference: event.reference().to_owned(),
+                detail,
+            };
+            let response = respond::error(&err, inner.failure_status, inner.debug);
+            (response, Outcome::Failed)
+        }
+    }
+}
+
+fn trace_header(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get("traceparent")
+        .or_else(|| headers.get("x-cloud-trace-context"))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
