@@ -15,10 +15,10 @@ use crate::service::{EventService, Inner};
 
 /// Default body limit: 16 MiB. A 10 MB Pub/Sub message is about 13.4 MB once base64-encoded
 /// in a push envelope (SPEC E9).
-pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
+pub(crate) const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Default bound on the request target (path and query), in bytes.
-pub const DEFAULT_MAX_URI_LENGTH: usize = 8 * 1024;
+pub(crate) const DEFAULT_MAX_URI_LENGTH: usize = 8 * 1024;
 
 /// Configures an [`EventService`] (see [`EventService::builder`]).
 pub struct EventServiceBuilder {
@@ -92,20 +92,19 @@ impl EventServiceBuilder {
         self.handler_for(KindFilter::Prefix(prefix.into()), handler)
     }
 
-    /// Adds a handler with an explicit filter.
-    pub fn handler_for(mut self, filter: KindFilter, handler: impl EventHandler) -> Self {
+    fn handler_for(mut self, filter: KindFilter, handler: impl EventHandler) -> Self {
         self.routes.push((filter, Arc::new(handler)));
         self
     }
 
-    /// The most body bytes accepted (default [`DEFAULT_BODY_LIMIT`]); more answers 413.
+    /// The most body bytes accepted (default 16 MiB: a 10 MB Pub/Sub message is about 13.4 MB once base64-encoded); more answers 413.
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
         self
     }
 
     /// The longest request target (path and query) accepted (default
-    /// [`DEFAULT_MAX_URI_LENGTH`]); longer answers 414.
+    /// 8 KiB); longer answers 414.
     pub fn max_uri_length(mut self, bytes: usize) -> Self {
         self.max_uri_length = bytes;
         self

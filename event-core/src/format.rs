@@ -28,7 +28,7 @@ pub enum DeliveryFormat {
 
 impl DeliveryFormat {
     /// Whether the event arrived as a CloudEvent (binary or structured mode).
-    pub fn is_cloud_event(self) -> bool {
+    pub(crate) fn is_cloud_event(self) -> bool {
         matches!(self, Self::CloudEventBinary | Self::CloudEventStructured)
     }
 }

@@ -166,9 +166,8 @@ impl std::fmt::Debug for HandlerError {
 }
 
 /// Which event kinds a handler receives.
-#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KindFilter {
+pub(crate) enum KindFilter {
     /// Every kind.
     Any,
     /// Exactly this kind.
@@ -179,7 +178,7 @@ pub enum KindFilter {
 
 impl KindFilter {
     /// Whether `kind` passes the filter.
-    pub fn matches(&self, kind: &str) -> bool {
+    pub(crate) fn matches(&self, kind: &str) -> bool {
         match self {
             Self::Any => true,
             Self::Kind(k) => k == kind,

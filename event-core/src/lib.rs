@@ -25,11 +25,11 @@ mod service;
 pub mod testing;
 
 pub use async_trait::async_trait;
-pub use builder::{EventServiceBuilder, DEFAULT_BODY_LIMIT, DEFAULT_MAX_URI_LENGTH};
+pub use builder::EventServiceBuilder;
 pub use error::{BoxError, ConfigError};
 pub use event::{Event, EventBuilder, EventContext};
 pub use format::DeliveryFormat;
-pub use handler::{handler_fn, EventHandler, HandlerError, HandlerFn, HandlerResult, KindFilter};
+pub use handler::{handler_fn, EventHandler, HandlerError, HandlerFn, HandlerResult};
 pub use payload::{Payload, PayloadError, MAX_DEPTH};
 pub use respond::ResponseBody;
 pub use service::EventService;

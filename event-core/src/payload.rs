@@ -94,7 +94,7 @@ impl Payload {
     }
 
     /// A JSON payload if the bytes are one valid JSON document, else a bytes payload.
-    pub fn from_json_or_bytes(bytes: impl Into<Bytes>, content_type: Option<&str>) -> Self {
+    pub(crate) fn from_json_or_bytes(bytes: impl Into<Bytes>, content_type: Option<&str>) -> Self {
         let raw = bytes.into();
         match Self::from_json(raw.clone()) {
             Ok(p) => p.with_content_type(content_type),

@@ -76,7 +76,7 @@ pub(crate) fn error(
                 AuthError::MissingToken | AuthError::NotBearer => {
                     headers.insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 }
-                AuthError::InvalidToken(_) => {
+                _ if auth.is_invalid_token() => {
                     headers.insert(
                         WWW_AUTHENTICATE,
                         HeaderValue::from_static("Bearer error=\"invalid_token\""),

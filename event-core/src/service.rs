@@ -124,11 +124,6 @@ impl EventService {
         }
     }
 
-    /// The normalised prefix the service is mounted under (`""` for the root, else `/a/b`).
-    pub fn prefix(&self) -> &str {
-        &self.inner.prefix
-    }
-
     /// The path under which all event routes live: `"{prefix}/events"`. Adapters send every
     /// request at or below it to the service (see [`owns_path`](Self::owns_path)).
     pub fn events_path(&self) -> &str {

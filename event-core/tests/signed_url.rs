@@ -7,7 +7,7 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_S
 use base64::Engine as _;
 use chrono::{DateTime, TimeZone, Utc};
 use gcp_events_core::auth::signed_url::{
-    verify, SignedUrlError, UrlSigningKey, MAX_TOKEN_BYTES, MIN_KEY_BYTES, SIGNATURE_PARAMETER,
+    verify, SignedUrlError, UrlSigningKey, SIGNATURE_PARAMETER,
 };
 use gcp_events_core::event_url::{event_url, EventUrlError};
 use proptest::prelude::*;
@@ -40,8 +40,6 @@ fn token_from_url(url: &str) -> Option<String> {
 #[test]
 fn constants() {
     assert_eq!(SIGNATURE_PARAMETER, "gcp_events_sig");
-    assert_eq!(MIN_KEY_BYTES, 32);
-    assert_eq!(MAX_TOKEN_BYTES, 256);
 }
 
 #[test]
@@ -255,7 +253,7 @@ fn malformed_tokens() {
         format!("v1.-.{long_mac}"),
         "v1.-.".to_owned(),
         format!("v1.-.{}", "A".repeat(300)),
-        format!("v1.-.{mac}{}", "A".repeat(MAX_TOKEN_BYTES)),
+        format!("v1.-.{mac}{}", "A".repeat(256)),
         "x".repeat(1 << 20),
     ];
     let keys = [k];
@@ -337,7 +335,7 @@ fn separators_digits_and_unicode_do_not_collide() {
 
 #[test]
 fn short_keys_are_refused() {
-    for len in [0, 1, 16, MIN_KEY_BYTES - 1] {
+    for len in [0, 1, 16, 32 - 1] {
         assert!(
             matches!(
                 UrlSigningKey::new(vec![7u8; len]),
@@ -346,7 +344,7 @@ fn short_keys_are_refused() {
             "{len}"
         );
     }
-    assert!(UrlSigningKey::new([7u8; MIN_KEY_BYTES]).is_ok());
+    assert!(UrlSigningKey::new([7u8; 32]).is_ok());
     assert!(UrlSigningKey::new(vec![7u8; 100]).is_ok());
     assert!(matches!(
         UrlSigningKey::from_base64(&STANDARD.encode([7u8; 31])),
@@ -586,7 +584,7 @@ proptest! {
     ) {
         let k = UrlSigningKey::new(&key_bytes).unwrap();
         let token = k.sign(&kind, &reference, expiry.map(at));
-        prop_assert!(token.len() <= MAX_TOKEN_BYTES);
+        prop_assert!(token.len() <= 256);
         let keys = [k];
         prop_assert_eq!(verify(&keys, &kind, &reference, Some(&token), now()), Ok(()));
         if other != reference {

@@ -207,14 +207,15 @@ pub fn auth_from_env(
     match (audiences.is_empty(), emails.is_empty()) {
         (true, true) => {}
         (false, false) => {
-            let mut oidc = OidcConfig::new()
-                .allowed_emails(emails)
-                .mode(match var("GCP_EVENTS_TRUST_CLOUD_RUN_IAM").as_deref() {
+            let mut oidc = OidcConfig::new().mode(match var("GCP_EVENTS_TRUST_CLOUD_RUN_IAM").as_deref() {
                     Some("1" | "true" | "TRUE" | "yes") => OidcMode::TrustCloudRunIam,
                     _ => OidcMode::VerifySignature,
                 });
             for audience in audiences {
                 oidc = oidc.audience(audience);
+            }
+            for email in emails {
+                oidc = oidc.allowed_email(email);
             }
             if let Some(url) = var("GCP_EVENTS_JWKS_URL").filter(|u| !u.is_empty()) {
                 oidc = oidc.jwks_url(&url).map_err(|e| e.to_string())?;

@@ -5,166 +5,137 @@ use http::StatusCode;
 
 use super::signed_url::SignedUrlError;
 
-/// An authentication failure (SPEC A2). Each variant decides its status once
-/// ([`status`](Self::status)); [`reason`](Self::reason) gives a stable code for logs and (in
-/// debug mode) the response's `detail`. Nothing here ever holds the token or its claims.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum AuthError {
-    /// No `Authorization` header: 401 with a bare `WWW-Authenticate: Bearer`.
-    #[error("no bearer token")]
-    MissingToken,
-    /// An `Authorization` header with another scheme (`Basic …`): no bearer credentials at all,
-    /// so 401 with a bare `WWW-Authenticate: Bearer` (RFC 6750 §3.1).
-    #[error("not a bearer token")]
-    NotBearer,
-    /// The token is malformed, forged, expired or addressed to someone else: 401 with
-    /// `WWW-Authenticate: Bearer error="invalid_token"`.
-    #[error("invalid token: {}", .0.code())]
-    InvalidToken(TokenError),
-    /// A genuine token for this audience, from a caller that is not allowed: 403.
-    #[error("caller not allowed: {}", .0.code())]
-    Forbidden(CallerError),
-    /// No key for the token's `kid` could be obtained (key source down, nothing cached): 503
-    /// with `Retry-After`. Pub/Sub retries later.
-    #[error("signing keys unavailable")]
-    KeysUnavailable,
-    /// A signed event URL's token is missing, wrong or expired: 401 (SPEC U3).
-    #[error("signed URL rejected: {}", .0.reason())]
-    SignedUrl(SignedUrlError),
-}
-
-impl AuthError {
-    /// The HTTP status this failure answers with.
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::MissingToken | Self::NotBearer | Self::InvalidToken(_) | Self::SignedUrl(_) => {
-                StatusCode::UNAUTHORIZED
-            }
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::KeysUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-        }
-    }
-
-    /// A stable code saying why (`missing_token`, `expired`, `email_not_allowed`…), for logs.
-    pub fn reason(&self) -> &'static str {
-        match self {
-            Self::MissingToken => "missing_token",
-            Self::NotBearer => "not_a_bearer_token",
-            Self::InvalidToken(e) => e.code(),
-            Self::Forbidden(e) => e.code(),
-            Self::KeysUnavailable => "key_source_unavailable",
-            Self::SignedUrl(e) => e.reason(),
-        }
-    }
-}
-
-impl From<TokenError> for AuthError {
-    fn from(e: TokenError) -> Self {
-        Self::InvalidToken(e)
-    }
-}
-
-impl From<CallerError> for AuthError {
-    fn from(e: CallerError) -> Self {
-        Self::Forbidden(e)
-    }
-}
-
-/// Declares a fieldless error enum whose variants each carry a stable snake_case code.
-macro_rules! coded_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $code:literal,)* }) => {
-        $(#[$meta])*
+/// Declares [`AuthError`]: each fieldless variant with its stable code and its group (which
+/// decides the status), plus the signed-URL variant.
+macro_rules! auth_error {
+    ($($(#[$doc:meta])* $group:ident $variant:ident => $code:literal,)*) => {
+        /// An authentication failure (SPEC A2), one variant per reason. Its status is decided
+        /// once ([`status`](Self::status)): a missing, malformed, forged, expired or misaddressed
+        /// token answers 401, a genuine token of a caller that is not allowed 403, unobtainable
+        /// keys 503. [`reason`](Self::reason) gives a stable snake_case code for logs and (in
+        /// debug mode) the response's `detail`. Nothing here ever holds the token or its claims.
         #[non_exhaustive]
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+        pub enum AuthError {
+            $($(#[$doc])* #[error("{}", $code)] $variant,)*
+            /// A signed event URL's token is missing, wrong or expired: 401 (SPEC U3).
+            #[error("signed URL rejected: {}", .0.reason())]
+            SignedUrl(SignedUrlError),
         }
 
-        impl $name {
-            /// The stable snake_case code of this reason, as logged.
-            pub fn code(self) -> &'static str {
+        impl AuthError {
+            /// A stable code saying why (`missing_token`, `expired`, `email_not_allowed`…),
+            /// for logs.
+            pub fn reason(&self) -> &'static str {
                 match self {
                     $(Self::$variant => $code,)*
+                    Self::SignedUrl(e) => e.reason(),
                 }
             }
-        }
 
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.code())
+            fn group(&self) -> Group {
+                match self {
+                    $(Self::$variant => Group::$group,)*
+                    Self::SignedUrl(_) => Group::SignedUrl,
+                }
             }
         }
     };
 }
 
-coded_enum! {
-    /// Why a bearer token is invalid (401).
-    TokenError {
-        /// More than one `Authorization` field.
-        MultipleAuthorizationHeaders => "multiple_authorization_headers",
-        /// The field is not `Bearer <b64token>`.
-        MalformedAuthorizationHeader => "malformed_authorization_header",
-        /// Longer than the configured cap, refused before decoding.
-        TokenTooLong => "token_too_long",
-        /// Not `header.payload.signature`.
-        NotThreeSegments => "not_three_segments",
-        /// The header segment is not strict unpadded base64url.
-        MalformedHeader => "malformed_header",
-        /// The payload segment is not strict unpadded base64url.
-        MalformedPayload => "malformed_payload",
-        /// The signature segment is not strict unpadded base64url.
-        MalformedSignature => "malformed_signature",
-        /// The header is not a JSON object.
-        HeaderNotJsonObject => "header_not_json_object",
-        /// The payload is not a JSON object.
-        PayloadNotJsonObject => "payload_not_json_object",
-        /// `alg` is not `RS256`.
-        AlgorithmNotAllowed => "algorithm_not_allowed",
-        /// The header has a `crit` member.
-        CriticalHeaderUnsupported => "critical_header_unsupported",
-        /// No `kid`, or an empty one.
-        KeyIdMissing => "key_id_missing",
-        /// `SIGNATURE_REMOVED_BY_GOOGLE` without `OidcMode::TrustCloudRunIam`.
-        SignatureRemoved => "signature_removed",
-        /// No key with this `kid`, even after a refresh.
-        UnknownKeyId => "unknown_key_id",
-        /// The signature does not verify.
-        BadSignature => "bad_signature",
-        /// No `exp`.
-        ExpiryMissing => "expiry_missing",
-        /// No `iat`.
-        IssuedAtMissing => "issued_at_missing",
-        /// `exp`, `iat` or `nbf` is not a JSON number.
-        TimeClaimNotNumeric => "time_claim_not_numeric",
-        /// Past `exp` (plus leeway).
-        Expired => "expired",
-        /// `iat` in the future (beyond leeway).
-        IssuedInFuture => "issued_in_future",
-        /// `iat` after `exp`.
-        IssuedAfterExpiry => "issued_after_expiry",
-        /// `exp` more than a day ahead.
-        LifetimeTooLong => "lifetime_too_long",
-        /// `nbf` in the future (beyond leeway).
-        NotYetValid => "not_yet_valid",
-        /// `iss` is not Google's.
-        WrongIssuer => "wrong_issuer",
-        /// `aud` is an array (only a string equal to a configured audience is accepted).
-        AudienceNotAString => "audience_not_a_string",
-        /// `aud` is not a configured audience.
-        WrongAudience => "wrong_audience",
-    }
+/// What kind of failure a variant is, which decides its status and challenge.
+enum Group {
+    NoCredentials,
+    InvalidToken,
+    Caller,
+    Keys,
+    SignedUrl,
 }
 
-coded_enum! {
-    /// Why a genuine token's caller is not allowed (403).
-    CallerError {
-        /// `email_verified` is not JSON `true`.
-        EmailNotVerified => "email_not_verified",
-        /// `email` is not in the allow-list.
-        EmailNotAllowed => "email_not_allowed",
-        /// `sub` is not in the subject allow-list.
-        SubjectNotAllowed => "subject_not_allowed",
+auth_error! {
+    /// No `Authorization` header: 401 with a bare `WWW-Authenticate: Bearer`.
+    NoCredentials MissingToken => "missing_token",
+    /// An `Authorization` header with another scheme (`Basic …`): no bearer credentials at
+    /// all, so 401 with a bare `WWW-Authenticate: Bearer` (RFC 6750 §3.1).
+    NoCredentials NotBearer => "not_a_bearer_token",
+    /// More than one `Authorization` field (401, `invalid_token`)
+    InvalidToken MultipleAuthorizationHeaders => "multiple_authorization_headers",
+    /// The field is not `Bearer <b64token>` (401, `invalid_token`)
+    InvalidToken MalformedAuthorizationHeader => "malformed_authorization_header",
+    /// Longer than the configured cap, refused before decoding (401, `invalid_token`)
+    InvalidToken TokenTooLong => "token_too_long",
+    /// Not `header.payload.signature` (401, `invalid_token`)
+    InvalidToken NotThreeSegments => "not_three_segments",
+    /// The header segment is not strict unpadded base64url (401, `invalid_token`)
+    InvalidToken MalformedHeader => "malformed_header",
+    /// The payload segment is not strict unpadded base64url (401, `invalid_token`)
+    InvalidToken MalformedPayload => "malformed_payload",
+    /// The signature segment is not strict unpadded base64url (401, `invalid_token`)
+    InvalidToken MalformedSignature => "malformed_signature",
+    /// The header is not a JSON object (401, `invalid_token`)
+    InvalidToken HeaderNotJsonObject => "header_not_json_object",
+    /// The payload is not a JSON object (401, `invalid_token`)
+    InvalidToken PayloadNotJsonObject => "payload_not_json_object",
+    /// `alg` is not `RS256` (401, `invalid_token`)
+    InvalidToken AlgorithmNotAllowed => "algorithm_not_allowed",
+    /// The header has a `crit` member (401, `invalid_token`)
+    InvalidToken CriticalHeaderUnsupported => "critical_header_unsupported",
+    /// No `kid`, or an empty one (401, `invalid_token`)
+    InvalidToken KeyIdMissing => "key_id_missing",
+    /// `SIGNATURE_REMOVED_BY_GOOGLE` without `OidcMode::TrustCloudRunIam` (401, `invalid_token`)
+    InvalidToken SignatureRemoved => "signature_removed",
+    /// No key with this `kid`, even after a refresh (401, `invalid_token`)
+    InvalidToken UnknownKeyId => "unknown_key_id",
+    /// The signature does not verify (401, `invalid_token`)
+    InvalidToken BadSignature => "bad_signature",
+    /// No `exp` (401, `invalid_token`)
+    InvalidToken ExpiryMissing => "expiry_missing",
+    /// No `iat` (401, `invalid_token`)
+    InvalidToken IssuedAtMissing => "issued_at_missing",
+    /// `exp`, `iat` or `nbf` is not a JSON number (401, `invalid_token`)
+    InvalidToken TimeClaimNotNumeric => "time_claim_not_numeric",
+    /// Past `exp` (plus leeway) (401, `invalid_token`)
+    InvalidToken Expired => "expired",
+    /// `iat` in the future (beyond leeway) (401, `invalid_token`)
+    InvalidToken IssuedInFuture => "issued_in_future",
+    /// `iat` after `exp` (401, `invalid_token`)
+    InvalidToken IssuedAfterExpiry => "issued_after_expiry",
+    /// `exp` more than a day ahead (401, `invalid_token`)
+    InvalidToken LifetimeTooLong => "lifetime_too_long",
+    /// `nbf` in the future (beyond leeway) (401, `invalid_token`)
+    InvalidToken NotYetValid => "not_yet_valid",
+    /// `iss` is not Google's (401, `invalid_token`)
+    InvalidToken WrongIssuer => "wrong_issuer",
+    /// `aud` is an array (only a string equal to a configured audience is accepted) (401, `invalid_token`)
+    InvalidToken AudienceNotAString => "audience_not_a_string",
+    /// `aud` is not a configured audience (401, `invalid_token`)
+    InvalidToken WrongAudience => "wrong_audience",
+    /// `email_verified` is not JSON `true` (403)
+    Caller EmailNotVerified => "email_not_verified",
+    /// `email` is not in the allow-list (403)
+    Caller EmailNotAllowed => "email_not_allowed",
+    /// `sub` is not in the subject allow-list (403)
+    Caller SubjectNotAllowed => "subject_not_allowed",
+    /// No key for the token's `kid` could be obtained (key source down, nothing cached): 503
+    /// with `Retry-After`. Pub/Sub retries later.
+    Keys KeysUnavailable => "key_source_unavailable",
+}
+
+impl AuthError {
+    /// The HTTP status this failure answers with.
+    pub fn status(&self) -> StatusCode {
+        match self.group() {
+            Group::Caller => StatusCode::FORBIDDEN,
+            Group::Keys => StatusCode::SERVICE_UNAVAILABLE,
+            Group::NoCredentials | Group::InvalidToken | Group::SignedUrl => {
+                StatusCode::UNAUTHORIZED
+            }
+        }
+    }
+
+    /// Whether a bearer token was sent and refused (RFC 6750 `error="invalid_token"`).
+    pub(crate) fn is_invalid_token(&self) -> bool {
+        matches!(self.group(), Group::InvalidToken)
     }
 }
 

@@ -14,14 +14,14 @@ const MAX_JWKS_BYTES: usize = 256 * 1024;
 /// Timeouts: 3 s to connect, 5 s in all; redirects are not followed; documents over 256 KiB
 /// are refused. Only `https://` URLs, or `http://` on a loopback address (for tests).
 #[derive(Debug, Clone)]
-pub struct HttpKeySource {
+pub(crate) struct HttpKeySource {
     url: reqwest::Url,
     client: reqwest::Client,
 }
 
 impl HttpKeySource {
     /// A source for this URL.
-    pub fn new(url: &str) -> Result<Self, AuthConfigError> {
+    pub(crate) fn new(url: &str) -> Result<Self, AuthConfigError> {
         let url = reqwest::Url::parse(url).map_err(|_| AuthConfigError::InvalidJwksUrl)?;
         let loopback = match url.host() {
             Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

@@ -19,7 +19,7 @@ const JWK_B64: GeneralPurpose = GeneralPurpose::new(
 
 /// One RSA signing key (a JWK with `kty: RSA`, usable for RS256 signatures).
 #[derive(Clone, PartialEq, Eq)]
-pub struct PublicKey {
+pub(crate) struct PublicKey {
     kid: String,
     n: Vec<u8>,
     e: Vec<u8>,
@@ -37,7 +37,7 @@ impl std::fmt::Debug for PublicKey {
 impl PublicKey {
     /// A key from its id and its big-endian modulus and exponent bytes. `None` unless the
     /// modulus is 2048–8192 bits.
-    pub fn from_components(kid: impl Into<String>, n: &[u8], e: &[u8]) -> Option<Self> {
+    pub(crate) fn from_components(kid: impl Into<String>, n: &[u8], e: &[u8]) -> Option<Self> {
         let n = strip_leading_zeros(n);
         let e = strip_leading_zeros(e);
         if !(256..=1024).contains(&n.len()) || e.is_empty() || e.len() > 8 {
@@ -48,11 +48,6 @@ impl PublicKey {
             n: n.to_vec(),
             e: e.to_vec(),
         })
-    }
-
-    /// The key id (`kid`).
-    pub fn kid(&self) -> &str {
-        &self.kid
     }
 
     /// RSASSA-PKCS1-v1_5 with SHA-256, keys of 2048–8192 bits.
@@ -103,14 +98,18 @@ pub struct KeySet {
 }
 
 impl KeySet {
-    /// Parses a JWKS document (`{"keys": [...]}`). Keys not usable for RS256 are skipped.
+    /// Parses a JWKS document (`{"keys": [...]}`). Keys not usable for RS256 signatures
+    /// (another `kty`, `alg` or `use`, no `kid`, a modulus outside 2048–8192 bits) are skipped;
+    /// a document that is not a JWKS is an error.
     ///
     /// ```
-    /// use gcp_events_core::auth::KeySet;
+    /// use gcp_events_core::auth::{KeySet, KeySourceError};
     ///
-    /// let set = KeySet::from_jwks_json(br#"{"keys": [{"kty": "EC", "kid": "x"}]}"#)?;
-    /// assert!(set.keys().is_empty()); // not an RSA key
-    /// # Ok::<(), gcp_events_core::auth::KeySourceError>(())
+    /// assert!(KeySet::from_jwks_json(br#"{"keys": [{"kty": "EC", "kid": "x"}]}"#).is_ok());
+    /// assert_eq!(
+    ///     KeySet::from_jwks_json(b"[]").unwrap_err(),
+    ///     KeySourceError::InvalidJwks
+    /// );
     /// ```
     pub fn from_jwks_json(json: &[u8]) -> Result<Self, KeySourceError> {
         let doc: Value = serde_json::from_slice(json).map_err(|_| KeySourceError::InvalidJwks)?;
@@ -124,29 +123,12 @@ impl KeySet {
         })
     }
 
-    /// A set from keys built by hand.
-    pub fn from_keys(keys: impl IntoIterator<Item = PublicKey>) -> Self {
-        Self {
-            keys: keys.into_iter().collect(),
-            max_age: None,
-        }
-    }
-
-    /// How long the set may be used before it should be fetched again (from `Cache-Control`,
-    /// as the HTTP key source reads them from `Cache-Control` and `Age`); `None` uses the cache's fallback (1 h).
+    /// How long the set may be used before it should be fetched again (the HTTP key source
+    /// reads it from `Cache-Control: max-age` minus `Age`); `None` uses the cache's fallback
+    /// (1 h).
     pub fn with_max_age(mut self, max_age: Option<Duration>) -> Self {
         self.max_age = max_age;
         self
-    }
-
-    /// The usable keys.
-    pub fn keys(&self) -> &[PublicKey] {
-        &self.keys
-    }
-
-    /// The freshness lifetime, if the source gave one.
-    pub fn max_age(&self) -> Option<Duration> {
-        self.max_age
     }
 }
 
@@ -183,7 +165,6 @@ pub trait KeySource: Send + Sync + 'static {
 /// Freshness lifetime from HTTP caching headers: `Cache-Control: max-age` minus `Age`
 /// (saturating at zero); `no-store`/`no-cache` give zero; `None` when there is no usable
 /// `max-age`.
-///
 #[cfg_attr(not(feature = "jwks-http"), allow(dead_code))]
 pub(crate) fn max_age_from_headers(headers: &http::HeaderMap) -> Option<Duration> {
     let mut max_age = None;
@@ -418,5 +399,30 @@ mod tests {
         assert_eq!(secs(&[("cache-control", "No-Store, max-age=60")]), Some(0));
         assert_eq!(secs(&[("cache-control", "public")]), None);
         assert_eq!(secs(&[]), None);
+    }
+
+    #[test]
+    fn r9_keys_must_be_2048_to_8192_bits() {
+        let e = [1, 0, 1];
+        assert!(
+            PublicKey::from_components("k", &[0xff; 128], &e).is_none(),
+            "1024 bits"
+        );
+        assert!(
+            PublicKey::from_components("k", &[0xff; 256], &e).is_some(),
+            "2048 bits"
+        );
+        assert!(
+            PublicKey::from_components("k", &[0xff; 1024], &e).is_some(),
+            "8192 bits"
+        );
+        assert!(
+            PublicKey::from_components("k", &[0xff; 1025], &e).is_none(),
+            "8200 bits"
+        );
+        // Leading zero bytes do not count towards the size.
+        let mut padded = vec![0u8; 200];
+        padded.extend_from_slice(&[0xff; 128]);
+        assert!(PublicKey::from_components("k", &padded, &e).is_none());
     }
 }

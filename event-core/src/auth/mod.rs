@@ -8,7 +8,7 @@
 //!
 //! # What is checked, in this order (all must pass)
 //! 1. Exactly one `Authorization` field, scheme `Bearer` (any case), one or more spaces, one
-//!    token of base64url characters; at most [`DEFAULT_MAX_TOKEN_LENGTH`] bytes, before any
+//!    token of base64url characters; at most 8 KiB bytes, before any
 //!    decoding.
 //! 2. Three segments, each strict unpadded base64url; header and payload are JSON objects.
 //! 3. Header `alg` is `RS256` (fixed by the library, never taken from the token), `kid` present,
@@ -77,10 +77,10 @@ mod token;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-pub use error::{AuthConfigError, AuthError, CallerError, TokenError};
+pub use error::{AuthConfigError, AuthError};
 #[cfg(feature = "jwks-http")]
-pub use http_source::HttpKeySource;
-pub use keys::{KeySet, KeySource, KeySourceError, PublicKey};
+use http_source::HttpKeySource;
+pub use keys::{KeySet, KeySource, KeySourceError};
 pub use token::VerifiedClaims;
 
 use keys::KeyCache;
@@ -89,16 +89,16 @@ use keys::KeyCache;
 pub const GOOGLE_JWKS_URL: &str = "https://www.googleapis.com/oauth2/v3/certs";
 
 /// The two `iss` values Google's ID tokens carry.
-pub const GOOGLE_ISSUERS: [&str; 2] = ["https://accounts.google.com", "accounts.google.com"];
+const GOOGLE_ISSUERS: [&str; 2] = ["https://accounts.google.com", "accounts.google.com"];
 
 /// Default clock leeway applied to `exp`, `iat` and `nbf`: 60 s.
-pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
+const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
 
 /// Default cap on the token's length, checked before any decoding: 8 KiB (Google's are ~1 KB).
-pub const DEFAULT_MAX_TOKEN_LENGTH: usize = 8 * 1024;
+const DEFAULT_MAX_TOKEN_LENGTH: usize = 8 * 1024;
 
 /// Default shortest interval between two key refreshes: 30 s.
-pub const DEFAULT_MIN_REFRESH_INTERVAL: Duration = Duration::from_secs(30);
+const DEFAULT_MIN_REFRESH_INTERVAL: Duration = Duration::from_secs(30);
 
 /// The signature segment Cloud Run puts in place of the real one after checking it itself.
 pub const SIGNATURE_REMOVED_BY_GOOGLE: &str = "SIGNATURE_REMOVED_BY_GOOGLE";
@@ -111,7 +111,7 @@ pub trait Clock: Send + Sync + 'static {
 
 /// The system clock (the default).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
+pub(crate) struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> SystemTime {
@@ -219,17 +219,6 @@ impl OidcConfig {
         self
     }
 
-    /// Adds several allowed callers (see [`allowed_email`](Self::allowed_email)).
-    pub fn allowed_emails<I, S>(mut self, emails: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.allowed_emails
-            .extend(emails.into_iter().map(Into::into));
-        self
-    }
-
     /// Optionally pins the `sub` claim too (the service account's numeric id); once any subject
     /// is added, a token whose `sub` is not listed answers 403.
     pub fn allowed_subject(mut self, subject: impl Into<String>) -> Self {
@@ -237,13 +226,13 @@ impl OidcConfig {
         self
     }
 
-    /// Clock leeway for `exp`, `iat` and `nbf` (default [`DEFAULT_LEEWAY`]).
+    /// Clock leeway for `exp`, `iat` and `nbf` (default 60 s).
     pub fn leeway(mut self, leeway: Duration) -> Self {
         self.leeway = leeway;
         self
     }
 
-    /// Longest token accepted, checked before decoding (default [`DEFAULT_MAX_TOKEN_LENGTH`]).
+    /// Longest token accepted, checked before decoding (default 8 KiB).
     pub fn max_token_length(mut self, bytes: usize) -> Self {
         self.max_token_length = bytes;
         self
@@ -269,7 +258,8 @@ impl OidcConfig {
         Ok(self.key_source(HttpKeySource::new(url)?))
     }
 
-    /// The time source (default [`SystemClock`]); inject a fixed clock in tests.
+    /// The time source (default: the service's [clock](crate::EventServiceBuilder::clock), else
+    /// the system clock); inject a fixed clock in tests.
     pub fn clock(mut self, clock: impl Clock) -> Self {
         self.clock = Some(Arc::new(clock));
         self
@@ -374,7 +364,7 @@ impl OidcVerifier {
     pub async fn verify_token(&self, token: &str) -> Result<VerifiedClaims, AuthError> {
         let config = &self.inner.config;
         if token.len() > config.max_token_length {
-            return Err(AuthError::InvalidToken(TokenError::TokenTooLong));
+            return Err(AuthError::TokenTooLong);
         }
         let digest = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
         let mut key = [0u8; 32];
@@ -417,11 +407,6 @@ impl OidcVerifier {
     /// this waits for such a refresh, e.g. in tests or before shutting down.
     pub async fn refresh_idle(&self) {
         self.inner.cache.idle().await;
-    }
-
-    /// The configured mode.
-    pub fn mode(&self) -> OidcMode {
-        self.inner.config.mode
     }
 }
 

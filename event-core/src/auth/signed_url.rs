@@ -77,11 +77,11 @@ use ring::hmac;
 pub const SIGNATURE_PARAMETER: &str = "gcp_events_sig";
 
 /// The smallest accepted key, in bytes (256 bits, the HMAC-SHA256 output size).
-pub const MIN_KEY_BYTES: usize = 32;
+pub(crate) const MIN_KEY_BYTES: usize = 32;
 
 /// Tokens longer than this many bytes are refused as [`SignedUrlError::Malformed`] before any
 /// other work (a genuine token is under 70 bytes).
-pub const MAX_TOKEN_BYTES: usize = 256;
+pub(crate) const MAX_TOKEN_BYTES: usize = 256;
 
 /// The token version this module writes and accepts.
 const VERSION: &str = "v1";

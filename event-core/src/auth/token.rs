@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use http::header::AUTHORIZATION;
 use serde_json::{Map, Value};
 
-use super::error::{AuthError, CallerError, TokenError};
+use super::error::AuthError;
 use super::keys::{KeyCache, Lookup};
 use super::{OidcConfig, OidcMode, GOOGLE_ISSUERS, SIGNATURE_REMOVED_BY_GOOGLE};
 
@@ -48,31 +48,27 @@ pub(crate) fn bearer_token(headers: &http::HeaderMap, max_len: usize) -> Result<
         return Err(AuthError::MissingToken);
     };
     if fields.next().is_some() {
-        return Err(AuthError::InvalidToken(
-            TokenError::MultipleAuthorizationHeaders,
-        ));
+        return Err(AuthError::MultipleAuthorizationHeaders);
     }
     // Cap before any parsing: the scheme and spaces add a few bytes at most.
     if field.len() > max_len.saturating_add(64) {
-        return Err(AuthError::InvalidToken(TokenError::TokenTooLong));
+        return Err(AuthError::TokenTooLong);
     }
     let value = field
         .to_str()
-        .map_err(|_| AuthError::InvalidToken(TokenError::MalformedAuthorizationHeader))?;
-    let (scheme, rest) = value.split_once(' ').ok_or(AuthError::InvalidToken(
-        TokenError::MalformedAuthorizationHeader,
-    ))?;
+        .map_err(|_| AuthError::MalformedAuthorizationHeader)?;
+    let (scheme, rest) = value
+        .split_once(' ')
+        .ok_or(AuthError::MalformedAuthorizationHeader)?;
     if !scheme.eq_ignore_ascii_case("bearer") {
         return Err(AuthError::NotBearer);
     }
     let token = rest.trim_start_matches(' ');
     if token.is_empty() || !is_b64token(token) {
-        return Err(AuthError::InvalidToken(
-            TokenError::MalformedAuthorizationHeader,
-        ));
+        return Err(AuthError::MalformedAuthorizationHeader);
     }
     if token.len() > max_len {
-        return Err(AuthError::InvalidToken(TokenError::TokenTooLong));
+        return Err(AuthError::TokenTooLong);
     }
     Ok(token)
 }
@@ -87,16 +83,14 @@ fn is_b64token(token: &str) -> bool {
 }
 
 /// Strict unpadded base64url (no `=`, no `+`/`/`, no stray bits).
-fn b64(segment: &str, reason: TokenError) -> Result<Vec<u8>, AuthError> {
-    URL_SAFE_NO_PAD
-        .decode(segment)
-        .map_err(|_| AuthError::InvalidToken(reason))
+fn b64(segment: &str, reason: AuthError) -> Result<Vec<u8>, AuthError> {
+    URL_SAFE_NO_PAD.decode(segment).map_err(|_| reason)
 }
 
-fn json_object(bytes: &[u8], reason: TokenError) -> Result<Map<String, Value>, AuthError> {
+fn json_object(bytes: &[u8], reason: AuthError) -> Result<Map<String, Value>, AuthError> {
     match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(map)) => Ok(map),
-        _ => Err(AuthError::InvalidToken(reason)),
+        _ => Err(reason),
     }
 }
 
@@ -121,8 +115,8 @@ fn numeric(claims: &Map<String, Value>, name: &str) -> Result<Option<f64>, AuthE
             .as_f64()
             .filter(|f| f.is_finite())
             .map(Some)
-            .ok_or(AuthError::InvalidToken(TokenError::TimeClaimNotNumeric)),
-        Some(_) => Err(AuthError::InvalidToken(TokenError::TimeClaimNotNumeric)),
+            .ok_or(AuthError::TimeClaimNotNumeric),
+        Some(_) => Err(AuthError::TimeClaimNotNumeric),
     }
 }
 
@@ -137,46 +131,44 @@ pub(crate) async fn verify(
     let (Some(header_b64), Some(payload_b64), Some(signature_b64), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
-        return Err(AuthError::InvalidToken(TokenError::NotThreeSegments));
+        return Err(AuthError::NotThreeSegments);
     };
     let header = json_object(
-        &b64(header_b64, TokenError::MalformedHeader)?,
-        TokenError::HeaderNotJsonObject,
+        &b64(header_b64, AuthError::MalformedHeader)?,
+        AuthError::HeaderNotJsonObject,
     )?;
     let payload = json_object(
-        &b64(payload_b64, TokenError::MalformedPayload)?,
-        TokenError::PayloadNotJsonObject,
+        &b64(payload_b64, AuthError::MalformedPayload)?,
+        AuthError::PayloadNotJsonObject,
     )?;
 
     // The algorithm is ours to choose, never the token's (RFC 8725 §3.1).
     if header.get("alg").and_then(Value::as_str) != Some("RS256") {
-        return Err(AuthError::InvalidToken(TokenError::AlgorithmNotAllowed));
+        return Err(AuthError::AlgorithmNotAllowed);
     }
     if header.contains_key("crit") {
-        return Err(AuthError::InvalidToken(
-            TokenError::CriticalHeaderUnsupported,
-        ));
+        return Err(AuthError::CriticalHeaderUnsupported);
     }
     let kid = match header.get("kid") {
         Some(Value::String(kid)) if !kid.is_empty() => kid.clone(),
-        _ => return Err(AuthError::InvalidToken(TokenError::KeyIdMissing)),
+        _ => return Err(AuthError::KeyIdMissing),
     };
 
     let signature_verified = if signature_b64 == SIGNATURE_REMOVED_BY_GOOGLE {
         if config.mode != OidcMode::TrustCloudRunIam {
-            return Err(AuthError::InvalidToken(TokenError::SignatureRemoved));
+            return Err(AuthError::SignatureRemoved);
         }
         false
     } else {
-        let signature = b64(signature_b64, TokenError::MalformedSignature)?;
+        let signature = b64(signature_b64, AuthError::MalformedSignature)?;
         let key = match cache.key(&kid).await {
             Lookup::Found(key) => key,
-            Lookup::Unknown => return Err(AuthError::InvalidToken(TokenError::UnknownKeyId)),
+            Lookup::Unknown => return Err(AuthError::UnknownKeyId),
             Lookup::Unavailable => return Err(AuthError::KeysUnavailable),
         };
         let signed = &token[..header_b64.len() + 1 + payload_b64.len()];
         if !key.verify_rs256(signed.as_bytes(), &signature) {
-            return Err(AuthError::InvalidToken(TokenError::BadSignature));
+            return Err(AuthError::BadSignature);
         }
         true
     };
@@ -192,24 +184,23 @@ pub(crate) fn check_times(
 ) -> Result<(f64, f64), AuthError> {
     let now = seconds(config.now());
     let leeway = config.leeway.as_secs_f64();
-    let exp = numeric(claims, "exp")?.ok_or(AuthError::InvalidToken(TokenError::ExpiryMissing))?;
-    let iat =
-        numeric(claims, "iat")?.ok_or(AuthError::InvalidToken(TokenError::IssuedAtMissing))?;
+    let exp = numeric(claims, "exp")?.ok_or(AuthError::ExpiryMissing)?;
+    let iat = numeric(claims, "iat")?.ok_or(AuthError::IssuedAtMissing)?;
     if now > exp + leeway {
-        return Err(AuthError::InvalidToken(TokenError::Expired));
+        return Err(AuthError::Expired);
     }
     if iat > now + leeway {
-        return Err(AuthError::InvalidToken(TokenError::IssuedInFuture));
+        return Err(AuthError::IssuedInFuture);
     }
     if iat > exp {
-        return Err(AuthError::InvalidToken(TokenError::IssuedAfterExpiry));
+        return Err(AuthError::IssuedAfterExpiry);
     }
     if exp - now > MAX_LIFETIME {
-        return Err(AuthError::InvalidToken(TokenError::LifetimeTooLong));
+        return Err(AuthError::LifetimeTooLong);
     }
     if let Some(nbf) = numeric(claims, "nbf")? {
         if nbf > now + leeway {
-            return Err(AuthError::InvalidToken(TokenError::NotYetValid));
+            return Err(AuthError::NotYetValid);
         }
     }
     Ok((iat, exp))
@@ -223,25 +214,23 @@ fn check_claims(
 ) -> Result<VerifiedClaims, AuthError> {
     let issuer = match claims.get("iss") {
         Some(Value::String(iss)) if GOOGLE_ISSUERS.contains(&iss.as_str()) => iss.clone(),
-        _ => return Err(AuthError::InvalidToken(TokenError::WrongIssuer)),
+        _ => return Err(AuthError::WrongIssuer),
     };
     let audience = match claims.get("aud") {
         Some(Value::String(aud)) if config.audiences.iter().any(|a| a == aud) => aud.clone(),
-        Some(Value::Array(_)) => {
-            return Err(AuthError::InvalidToken(TokenError::AudienceNotAString))
-        }
-        _ => return Err(AuthError::InvalidToken(TokenError::WrongAudience)),
+        Some(Value::Array(_)) => return Err(AuthError::AudienceNotAString),
+        _ => return Err(AuthError::WrongAudience),
     };
 
     let (iat, exp) = check_times(config, &claims)?;
 
     // Genuine and addressed to us: from here on a failure is "not allowed" (403).
     if claims.get("email_verified") != Some(&Value::Bool(true)) {
-        return Err(AuthError::Forbidden(CallerError::EmailNotVerified));
+        return Err(AuthError::EmailNotVerified);
     }
     let email = match claims.get("email") {
         Some(Value::String(e)) if config.allowed_emails.iter().any(|a| a == e) => e.clone(),
-        _ => return Err(AuthError::Forbidden(CallerError::EmailNotAllowed)),
+        _ => return Err(AuthError::EmailNotAllowed),
     };
     let subject = claims.get("sub").and_then(Value::as_str).map(str::to_owned);
     if !config.allowed_subjects.is_empty()
@@ -249,7 +238,7 @@ fn check_claims(
             .as_ref()
             .is_some_and(|s| config.allowed_subjects.contains(s))
     {
-        return Err(AuthError::Forbidden(CallerError::SubjectNotAllowed));
+        return Err(AuthError::SubjectNotAllowed);
     }
 
     Ok(VerifiedClaims {

@@ -60,7 +60,7 @@ pub use structured::StructuredData;
 use crate::format::DeliveryFormat;
 
 /// The only CloudEvents `specversion` accepted: `1.0`.
-pub const SPEC_VERSION: &str = "1.0";
+pub(crate) const SPEC_VERSION: &str = "1.0";
 
 /// The CloudEvent `type` of a Pub/Sub message delivered by Eventarc; its data is a Pub/Sub push
 /// envelope (`{"message": {...}, "subscription": "..."}`) and its `source` names the topic

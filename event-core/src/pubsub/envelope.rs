@@ -13,7 +13,8 @@ use super::wire;
 ///
 /// Made with [`PushEnvelope::builder`]; written out with [`to_bytes`](Self::to_bytes),
 /// [`to_json_string`](Self::to_json_string) or [`to_value`](Self::to_value), which all give
-/// the same JSON, or through its [`Serialize`] impl. Member names are camelCase; options that
+/// the same JSON (one serialisation, three output types), or through its [`Serialize`] impl
+/// to embed it in other JSON. Member names are camelCase; options that
 /// were not set are left out (never `null`). The legacy snake_case duplicates that real pushes
 /// also carry (`message_id`, `publish_time`) are not written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -28,7 +29,7 @@ pub struct PushEnvelope {
 /// The `message` member of a [`PushEnvelope`], in wire form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PushMessage {
+struct PushMessage {
     #[serde(skip_serializing_if = "Option::is_none")]
     data: Option<String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -81,21 +82,6 @@ impl PushEnvelope {
         }
     }
 
-    /// The subscription name.
-    pub fn subscription(&self) -> &str {
-        &self.subscription
-    }
-
-    /// The message.
-    pub fn message(&self) -> &PushMessage {
-        &self.message
-    }
-
-    /// The top-level `deliveryAttempt`, if set.
-    pub fn delivery_attempt(&self) -> Option<u32> {
-        self.delivery_attempt
-    }
-
     /// The envelope as compact JSON bytes, ready to be sent as a request body.
     pub fn to_bytes(&self) -> Vec<u8> {
         // serde_json only fails on writer I/O errors (a `Vec` never fails), non-string map keys
@@ -112,61 +98,8 @@ impl PushEnvelope {
 
     /// The envelope as a JSON value (the same JSON as [`to_bytes`](Self::to_bytes)).
     pub fn to_value(&self) -> serde_json::Value {
-        use serde_json::Value;
-        let string = |s: &String| Value::String(s.clone());
-        let m = &self.message;
-        let mut message = serde_json::Map::new();
-        if let Some(data) = &m.data {
-            message.insert("data".to_owned(), string(data));
-        }
-        if !m.attributes.is_empty() {
-            let attributes = m.attributes.iter().map(|(k, v)| (k.clone(), string(v)));
-            message.insert("attributes".to_owned(), Value::Object(attributes.collect()));
-        }
-        for (key, value) in [
-            ("messageId", &m.message_id),
-            ("publishTime", &m.publish_time),
-            ("orderingKey", &m.ordering_key),
-        ] {
-            if let Some(v) = value {
-                message.insert(key.to_owned(), string(v));
-            }
-        }
-        let mut envelope = serde_json::Map::new();
-        envelope.insert("message".to_owned(), Value::Object(message));
-        envelope.insert("subscription".to_owned(), string(&self.subscription));
-        if let Some(n) = self.delivery_attempt {
-            envelope.insert("deliveryAttempt".to_owned(), n.into());
-        }
-        Value::Object(envelope)
-    }
-}
-
-impl PushMessage {
-    /// `data`: standard base64 (with padding) of the message data; `None` when the data is
-    /// empty or was never set, as Pub/Sub leaves the member out then.
-    pub fn data(&self) -> Option<&str> {
-        self.data.as_deref()
-    }
-
-    /// The attributes (left out of the JSON when empty).
-    pub fn attributes(&self) -> &BTreeMap<String, String> {
-        &self.attributes
-    }
-
-    /// `messageId`, if set.
-    pub fn message_id(&self) -> Option<&str> {
-        self.message_id.as_deref()
-    }
-
-    /// `publishTime` in wire form (UTC, nine fractional digits, `Z`), if set.
-    pub fn publish_time(&self) -> Option<&str> {
-        self.publish_time.as_deref()
-    }
-
-    /// `orderingKey`, if set to a non-empty key.
-    pub fn ordering_key(&self) -> Option<&str> {
-        self.ordering_key.as_deref()
+        // Cannot fail, see `to_bytes`.
+        serde_json::to_value(self).unwrap_or_default()
     }
 }
 
@@ -286,8 +219,6 @@ mod tests {
             .ordering_key("")
             .build();
         assert_eq!(e.to_json_string(), r#"{"message":{},"subscription":"s"}"#);
-        assert_eq!(e.message().data(), None);
-        assert_eq!(e.message().ordering_key(), None);
     }
 
     #[test]

@@ -37,11 +37,8 @@ mod stream;
 mod unwrapped;
 mod wire;
 
-pub use envelope::{PushEnvelope, PushEnvelopeBuilder, PushMessage};
+pub use envelope::{PushEnvelope, PushEnvelopeBuilder};
 pub use error::{DecodeError, MakeError};
 pub use message::{DecodedMessage, MessageData};
 pub(crate) use unwrapped::is_unwrapped_push;
-pub use unwrapped::{
-    decode_unwrapped, AttributeHeaders, MESSAGE_ID_HEADER, ORDERING_KEY_HEADER,
-    PUBLISH_TIME_HEADER, SUBSCRIPTION_HEADER,
-};
+pub use unwrapped::{decode_unwrapped, AttributeHeaders};

@@ -10,13 +10,13 @@ use super::message::DecodedMessage;
 use super::wire;
 
 /// Header with the full subscription name (write-metadata).
-pub const SUBSCRIPTION_HEADER: &str = "x-goog-pubsub-subscription-name";
+pub(crate) const SUBSCRIPTION_HEADER: &str = "x-goog-pubsub-subscription-name";
 /// Header with the message id (write-metadata); its presence marks an unwrapped push.
-pub const MESSAGE_ID_HEADER: &str = "x-goog-pubsub-message-id";
+pub(crate) const MESSAGE_ID_HEADER: &str = "x-goog-pubsub-message-id";
 /// Header with the publish time, RFC 3339 (write-metadata).
-pub const PUBLISH_TIME_HEADER: &str = "x-goog-pubsub-publish-time";
+pub(crate) const PUBLISH_TIME_HEADER: &str = "x-goog-pubsub-publish-time";
 /// Header with the ordering key, when the message has one (write-metadata).
-pub const ORDERING_KEY_HEADER: &str = "x-goog-pubsub-ordering-key";
+pub(crate) const ORDERING_KEY_HEADER: &str = "x-goog-pubsub-ordering-key";
 
 /// Headers that belong to the transport (or carry credentials), never to the message: even
 /// [`AttributeHeaders::AllExceptTransport`] does not read them as attributes.

@@ -17,7 +17,7 @@ use ring::signature::{RsaEncoding, RsaKeyPair};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::auth::{Clock, PublicKey};
+use crate::auth::Clock;
 
 /// The audience test tokens are minted for.
 pub const TEST_AUDIENCE: &str = "https://events.example.test/gcp-events/events";
@@ -78,12 +78,6 @@ impl TestSigner {
             "kty": "RSA", "alg": "RS256", "use": "sig", "kid": self.kid,
             "n": URL_SAFE_NO_PAD.encode(&c.n), "e": URL_SAFE_NO_PAD.encode(&c.e),
         })
-    }
-
-    /// The public key.
-    pub fn public_key(&self) -> PublicKey {
-        let c: ring::rsa::PublicKeyComponents<Vec<u8>> = self.pair.public().into();
-        PublicKey::from_components(self.kid.clone(), &c.n, &c.e).expect("2048-bit test key")
     }
 
     /// Signs `header.payload` (given verbatim) with an RSA encoding; returns the signature

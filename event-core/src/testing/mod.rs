@@ -44,8 +44,11 @@
 //! | E10 one behaviour | every case asserts the exact status, headers and body, and runs per adapter |
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+#[doc(hidden)] // This repository's own fixtures; not (yet) a kit for users.
 pub mod auth;
+#[doc(hidden)]
 pub mod cases;
+#[doc(hidden)]
 pub mod client;
 
 use std::sync::{Arc, Mutex};
@@ -113,10 +116,12 @@ impl EventHandler for Recorder {
 }
 
 /// A handler that always fails with a recognisable secret-looking message.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Failing;
 
 /// The error text [`Failing`] returns: it must never reach a response outside debug mode.
+#[doc(hidden)]
 pub const FAILURE_TEXT: &str = "database password=hunter2 at /srv/app/db.rs:42";
 
 #[async_trait]
@@ -127,6 +132,7 @@ impl EventHandler for Failing {
 }
 
 /// A handler that panics.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Panicking;
 
@@ -138,6 +144,7 @@ impl EventHandler for Panicking {
 }
 
 /// A handler that asks to discard every event.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Discarding;
 

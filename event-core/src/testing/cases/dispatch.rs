@@ -9,7 +9,7 @@ use super::{path, recording, serve};
 use crate::pubsub::PushEnvelope;
 use crate::testing::client::{post, send};
 use crate::testing::{Discarding, Failing, Panicking, Recorder, FAILURE_TEXT};
-use crate::{EventService, KindFilter};
+use crate::EventService;
 
 /// E5: every handler whose filter matches runs, in registration order, with the same event.
 pub async fn e5_handlers_run_in_order_by_filter<S, F>(start: S)
@@ -24,7 +24,7 @@ where
         .kind_handler("order-paid", rec.named("exact"))
         .kind_prefix_handler("order-", rec.named("prefix"))
         .kind_handler("other", rec.named("other"))
-        .handler_for(KindFilter::Any, rec.named("any-2"));
+        .handler(rec.named("any-2"));
     let addr = serve(&start, builder).await;
     send(addr, &post(&path("order-paid", "1"), b"{}"))
         .await
