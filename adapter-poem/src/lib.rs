@@ -1,25 +1,24 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
-use bytes::Bytes;
 use gcp_events_core::EventService;
-use http_body_util::combinators::BoxBody;
-use poem::{http, Body, Endpoint, Request, Response, ResponseParts, Result};
+use poem::{Endpoint, IntoResponse, Request, Response, Result};
 
 pub use gcp_events_core;
 
 /// Mounts `service` as a poem endpoint. Mount it at the service's events path, with or without
-/// stripping (`.nest(service.events_path(), endpoint(service))`): it always hands
-/// [`EventService::handle`] the request target as the client sent it (poem's `original_uri`),
-/// so the service's prefix is the full public path.
+/// stripping (`.nest(service.events_path(), endpoint(service))`): it always hands the service
+/// the request target as the client sent it (poem's `original_uri`), so the service's prefix is
+/// the full public path.
 pub fn endpoint(service: EventService) -> EventEndpoint {
     EventEndpoint { service }
 }
 
 /// Serves `service` in front of the rest of your app: requests at or below the service's events
-/// path go straight to the service, everything else to `app`. Prefer this to
-/// `Route::nest`: poem's router decodes the path itself and answers a segment that is not UTF-8
-/// with its own `text/plain` 400, while `mount` lets the core answer it like every adapter.
+/// path (or at its CloudEvents path) go straight to the service, everything else to `app`.
+/// Prefer this to `Route::nest`: poem's router decodes the path itself and answers a segment
+/// that is not UTF-8 with its own `text/plain` 400, while `mount` lets the core answer it like
+/// every adapter.
 ///
 /// ```no_run
 /// # async fn run(service: gcp_events_core::EventService) -> std::io::Result<()> {
@@ -53,10 +52,7 @@ impl<E: Endpoint> Endpoint for Mounted<E> {
         if self.events.service.owns_path(req.original_uri().path()) {
             self.events.call(req).await
         } else {
-            self.app
-                .call(req)
-                .await
-                .map(poem::IntoResponse::into_response)
+            self.app.call(req).await.map(IntoResponse::into_response)
         }
     }
 }
@@ -70,22 +66,19 @@ pub struct EventEndpoint {
 impl Endpoint for EventEndpoint {
     type Output = Response;
 
-    async fn call(&self, mut req: Request) -> Result<Response> {
+    async fn call(&self, req: Request) -> Result<Response> {
         if !self.service.owns_path(req.original_uri().path()) {
             return Err(poem::error::NotFoundError.into());
         }
-        let body: BoxBody<Bytes, std::io::Error> = req.take_body().into();
-        let mut request = http::Request::new(body);
-        *request.method_mut() = req.method().clone();
-        *request.uri_mut() = req.original_uri().clone();
-        *request.headers_mut() = std::mem::take(req.headers_mut());
+        let uri = req.original_uri().clone();
+        // poem's own conversion keeps method, headers and the unread body; the target is
+        // put back as sent (a `nest` strips it).
+        let mut request = poem::http::Request::from(req);
+        *request.uri_mut() = uri;
         let (parts, body) = self.service.handle(request).await.into_parts();
-        let parts = ResponseParts {
-            status: parts.status,
-            version: parts.version,
-            headers: parts.headers,
-            extensions: parts.extensions,
-        };
-        Ok(Response::from_parts(parts, Body::from(body.into_bytes())))
+        let mut response = Response::from(body.into_bytes());
+        response.set_status(parts.status);
+        *response.headers_mut() = parts.headers;
+        Ok(response)
     }
 }

@@ -6,12 +6,13 @@ use http::StatusCode;
 
 use crate::auth::signed_url::UrlSigningKey;
 use crate::auth::{AuthConfigError, Clock, OidcConfig, SystemClock};
+use crate::config::Inner;
 use crate::error::ConfigError;
 use crate::event_url::DEFAULT_PREFIX;
 use crate::handler::{EventHandler, KindFilter};
 use crate::pubsub::AttributeHeaders;
 use crate::route;
-use crate::service::{EventService, Inner};
+use crate::service::EventService;
 
 /// Default body limit: 16 MiB. A 10 MB Pub/Sub message is about 13.4 MB once base64-encoded
 /// in a push envelope (SPEC E9).
@@ -19,6 +20,14 @@ pub(crate) const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Default bound on the request target (path and query), in bytes.
 pub(crate) const DEFAULT_MAX_URI_LENGTH: usize = 8 * 1024;
+
+impl EventService {
+    /// Starts configuring a service (prefix `/gcp-events`, 16 MiB body limit, failure status
+    /// 400); see [`EventServiceBuilder`].
+    pub fn builder() -> EventServiceBuilder {
+        EventServiceBuilder::new()
+    }
+}
 
 /// Configures an [`EventService`] (see [`EventService::builder`]).
 pub struct EventServiceBuilder {

@@ -11,10 +11,10 @@ use http::Method;
 use crate::auth::signed_url::{self, SIGNATURE_PARAMETER};
 use crate::auth::{AuthError, VerifiedClaims};
 use crate::body;
+use crate::config::Inner;
 use crate::error::RequestError;
 use crate::handler::Handlers;
 use crate::route;
-use crate::service::Inner;
 
 /// Which route a request is for.
 pub(crate) enum Target<'a> {

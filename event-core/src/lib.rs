@@ -7,6 +7,7 @@ pub mod auth;
 mod body;
 mod builder;
 pub mod cloudevents;
+mod config;
 mod delivery;
 mod dispatch;
 mod error;

@@ -11,6 +11,7 @@
 use http::{Request, Response};
 use http_body::Body;
 
+use crate::config::Inner;
 use crate::delivery::{self, Delivered, Settings};
 use crate::dispatch::{self, Dispatch};
 use crate::error::{BoxError, RequestError};
@@ -18,7 +19,6 @@ use crate::event::{Event, EventContext};
 use crate::handler::Handlers;
 use crate::head::{self, Head, Target};
 use crate::respond::{self, ResponseBody};
-use crate::service::Inner;
 
 /// How a request ended, for the request's log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

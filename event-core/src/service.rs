@@ -4,18 +4,14 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use http::{Request, Response, StatusCode};
+use http::{Request, Response};
 use http_body::Body;
 use tracing::Instrument;
 
-use crate::auth::signed_url::UrlSigningKey;
-use crate::auth::{Clock, OidcVerifier};
-use crate::builder::EventServiceBuilder;
+use crate::config::Inner;
 use crate::error::BoxError;
 use crate::event_url::EventUrlBuilder;
-use crate::handler::{EventHandler, Handlers, KindFilter};
 use crate::pipeline;
-use crate::pubsub::AttributeHeaders;
 use crate::respond::ResponseBody;
 use crate::route;
 
@@ -62,34 +58,6 @@ pub struct EventService {
     inner: Arc<Inner>,
 }
 
-/// The checked configuration every phase reads.
-pub(crate) struct Inner {
-    pub(crate) prefix: String,
-    pub(crate) events_path: String,
-    pub(crate) cloud_events_path: Option<String>,
-    pub(crate) routes: Vec<(KindFilter, Arc<dyn EventHandler>)>,
-    pub(crate) body_limit: usize,
-    pub(crate) max_uri_length: usize,
-    pub(crate) failure_status: StatusCode,
-    pub(crate) debug: bool,
-    pub(crate) oidc: Option<OidcVerifier>,
-    pub(crate) url_keys: Vec<UrlSigningKey>,
-    pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) unwrapped_push: bool,
-    pub(crate) attribute_headers: AttributeHeaders,
-}
-
-impl Inner {
-    /// The handlers whose filter takes `kind`, in registration order.
-    pub(crate) fn handlers_for(&self, kind: &str) -> Handlers<'_> {
-        self.routes
-            .iter()
-            .filter(|(filter, _)| filter.matches(kind))
-            .map(|(_, handler)| handler)
-            .collect()
-    }
-}
-
 impl std::fmt::Debug for EventService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let inner = &*self.inner;
@@ -112,12 +80,6 @@ impl std::fmt::Debug for EventService {
 }
 
 impl EventService {
-    /// Starts configuring a service (prefix `/gcp-events`, 16 MiB body limit, failure status
-    /// 400); see [`EventServiceBuilder`].
-    pub fn builder() -> EventServiceBuilder {
-        EventServiceBuilder::new()
-    }
-
     pub(crate) fn from_inner(inner: Inner) -> Self {
         Self {
             inner: Arc::new(inner),
@@ -131,7 +93,8 @@ impl EventService {
     }
 
     /// The CloudEvents path, when one is configured (see
-    /// [`EventServiceBuilder::cloud_events_path`]). Adapters route it to the service too.
+    /// [`EventServiceBuilder::cloud_events_path`](crate::EventServiceBuilder::cloud_events_path)).
+    /// Adapters route it to the service too.
     pub fn cloud_events_path(&self) -> Option<&str> {
         self.inner.cloud_events_path.as_deref()
     }

@@ -204,7 +204,14 @@ fn oracle_python() -> PathBuf {
     }
     let requirements = root.join("scripts/oracle/requirements.txt");
     let installed = Command::new(&python)
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
         .arg(&requirements)
         .output();
     match installed {

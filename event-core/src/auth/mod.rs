@@ -3,7 +3,7 @@
 //!
 //! An [`EventService`](crate::EventService) must be told how requests are authenticated: with
 //! [`OidcConfig`] (this module), with signed event URLs
-//! ([`signed_url`](crate::auth::signed_url)), both, or — explicitly and loudly — not at all
+//! ([`signed_url`]), both, or — explicitly and loudly — not at all
 //! ([`EventServiceBuilder::allow_unauthenticated`](crate::EventServiceBuilder::allow_unauthenticated)).
 //!
 //! # What is checked, in this order (all must pass)
@@ -67,23 +67,23 @@
 //! # }
 //! ```
 
+mod cache;
+mod config;
 mod error;
 #[cfg(feature = "jwks-http")]
 mod http_source;
 mod keys;
 pub mod signed_url;
 mod token;
+mod verifier;
 
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+pub use config::OidcConfig;
 pub use error::{AuthConfigError, AuthError};
-#[cfg(feature = "jwks-http")]
-use http_source::HttpKeySource;
 pub use keys::{KeySet, KeySource, KeySourceError};
 pub use token::VerifiedClaims;
-
-use keys::KeyCache;
+pub use verifier::OidcVerifier;
 
 /// Google's JWKS URL, the default key source (with the `jwks-http` feature).
 pub const GOOGLE_JWKS_URL: &str = "https://www.googleapis.com/oauth2/v3/certs";
@@ -132,318 +132,4 @@ pub enum OidcMode {
     /// real signature as usual; check every claim either way. Only safe when the service is
     /// reachable solely through Cloud Run's IAM check.
     TrustCloudRunIam,
-}
-
-/// OIDC verification settings (SPEC A1–A4). At least one audience and one allowed e-mail are
-/// required; [`EventServiceBuilder::build`](crate::EventServiceBuilder::build) refuses a
-/// configuration without them.
-#[derive(Clone)]
-pub struct OidcConfig {
-    pub(crate) audiences: Vec<String>,
-    pub(crate) allowed_emails: Vec<String>,
-    pub(crate) allowed_subjects: Vec<String>,
-    pub(crate) leeway: Duration,
-    pub(crate) max_token_length: usize,
-    pub(crate) mode: OidcMode,
-    pub(crate) key_source: Option<Arc<dyn KeySource>>,
-    pub(crate) clock: Option<Arc<dyn Clock>>,
-    pub(crate) min_refresh_interval: Duration,
-    pub(crate) fallback_ttl: Duration,
-    pub(crate) max_ttl: Duration,
-}
-
-impl std::fmt::Debug for OidcConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OidcConfig")
-            .field("audiences", &self.audiences)
-            .field("allowed_emails", &self.allowed_emails)
-            .field("allowed_subjects", &self.allowed_subjects)
-            .field("leeway", &self.leeway)
-            .field("max_token_length", &self.max_token_length)
-            .field("mode", &self.mode)
-            .field("key_source", &self.key_source.is_some())
-            .finish_non_exhaustive()
-    }
-}
-
-impl Default for OidcConfig {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl OidcConfig {
-    /// The time now, by the configured clock (the system's when none is set).
-    pub(crate) fn now(&self) -> SystemTime {
-        self.clock
-            .as_ref()
-            .map_or_else(SystemTime::now, |c| c.now())
-    }
-
-    /// Uses `clock` unless [`clock`](Self::clock) chose one: the service's own clock.
-    pub(crate) fn or_clock(mut self, clock: &Arc<dyn Clock>) -> Self {
-        self.clock.get_or_insert_with(|| Arc::clone(clock));
-        self
-    }
-
-    /// Defaults: keys from [`GOOGLE_JWKS_URL`] (with the `jwks-http` feature; without it, set
-    /// [`key_source`](Self::key_source)), leeway 60 s, token cap 8 KiB, signature verified.
-    pub fn new() -> Self {
-        Self {
-            audiences: Vec::new(),
-            allowed_emails: Vec::new(),
-            allowed_subjects: Vec::new(),
-            leeway: DEFAULT_LEEWAY,
-            max_token_length: DEFAULT_MAX_TOKEN_LENGTH,
-            mode: OidcMode::VerifySignature,
-            key_source: None,
-            clock: None,
-            min_refresh_interval: DEFAULT_MIN_REFRESH_INTERVAL,
-            fallback_ttl: Duration::from_secs(3600),
-            max_ttl: Duration::from_secs(24 * 3600),
-        }
-    }
-
-    /// Adds an accepted audience: the exact `aud` string the push subscription was configured
-    /// with (by default Pub/Sub uses the full push endpoint URL, query included). Compared
-    /// exactly, case-sensitively; never derived from the request.
-    pub fn audience(mut self, audience: impl Into<String>) -> Self {
-        self.audiences.push(audience.into());
-        self
-    }
-
-    /// Adds an allowed caller: the e-mail of the service account the push subscription (or
-    /// Eventarc trigger) signs tokens as. Compared exactly.
-    pub fn allowed_email(mut self, email: impl Into<String>) -> Self {
-        self.allowed_emails.push(email.into());
-        self
-    }
-
-    /// Optionally pins the `sub` claim too (the service account's numeric id); once any subject
-    /// is added, a token whose `sub` is not listed answers 403.
-    pub fn allowed_subject(mut self, subject: impl Into<String>) -> Self {
-        self.allowed_subjects.push(subject.into());
-        self
-    }
-
-    /// Clock leeway for `exp`, `iat` and `nbf` (default 60 s).
-    pub fn leeway(mut self, leeway: Duration) -> Self {
-        self.leeway = leeway;
-        self
-    }
-
-    /// Longest token accepted, checked before decoding (default 8 KiB).
-    pub fn max_token_length(mut self, bytes: usize) -> Self {
-        self.max_token_length = bytes;
-        self
-    }
-
-    /// How the signature is established (default [`OidcMode::VerifySignature`]).
-    pub fn mode(mut self, mode: OidcMode) -> Self {
-        self.mode = mode;
-        self
-    }
-
-    /// Where the signing keys come from (default: Google's JWKS over HTTPS, with the
-    /// `jwks-http` feature). A [`KeySet`] is a fixed set; `HttpKeySource` (feature `jwks-http`) fetches a URL.
-    pub fn key_source(mut self, source: impl KeySource) -> Self {
-        self.key_source = Some(Arc::new(source));
-        self
-    }
-
-    /// Fetches keys from this JWKS URL instead of Google's (HTTPS, or HTTP on a loopback
-    /// address for tests).
-    #[cfg(feature = "jwks-http")]
-    pub fn jwks_url(self, url: &str) -> Result<Self, AuthConfigError> {
-        Ok(self.key_source(HttpKeySource::new(url)?))
-    }
-
-    /// The time source (default: the service's [clock](crate::EventServiceBuilder::clock), else
-    /// the system clock); inject a fixed clock in tests.
-    pub fn clock(mut self, clock: impl Clock) -> Self {
-        self.clock = Some(Arc::new(clock));
-        self
-    }
-
-    /// Shortest interval between two key refreshes, whatever the cause (default 30 s).
-    pub fn min_refresh_interval(mut self, interval: Duration) -> Self {
-        self.min_refresh_interval = interval;
-        self
-    }
-
-    /// Checks the settings and builds the verifier (its key cache starts empty).
-    pub fn build(self) -> Result<OidcVerifier, AuthConfigError> {
-        if self.audiences.iter().any(|a| a.is_empty())
-            || self.allowed_emails.iter().any(|e| e.is_empty())
-        {
-            return Err(AuthConfigError::EmptyAudienceOrEmail);
-        }
-        if self.audiences.is_empty() {
-            return Err(AuthConfigError::NoAudience);
-        }
-        if self.allowed_emails.is_empty() {
-            return Err(AuthConfigError::NoAllowedEmail);
-        }
-        if self.max_token_length == 0 {
-            return Err(AuthConfigError::ZeroMaxTokenLength);
-        }
-        let source = match self.key_source.clone() {
-            Some(s) => s,
-            None => default_source()?,
-        };
-        let cache = Arc::new(KeyCache::new(
-            source,
-            self.clock.clone().unwrap_or_else(|| Arc::new(SystemClock)),
-            self.min_refresh_interval,
-            self.fallback_ttl,
-            self.max_ttl,
-        ));
-        Ok(OidcVerifier {
-            inner: Arc::new(VerifierInner {
-                config: self,
-                cache,
-                verified: std::sync::Mutex::new(std::collections::HashMap::new()),
-            }),
-        })
-    }
-}
-
-#[cfg(feature = "jwks-http")]
-fn default_source() -> Result<Arc<dyn KeySource>, AuthConfigError> {
-    Ok(Arc::new(HttpKeySource::new(GOOGLE_JWKS_URL)?))
-}
-
-#[cfg(not(feature = "jwks-http"))]
-fn default_source() -> Result<Arc<dyn KeySource>, AuthConfigError> {
-    Err(AuthConfigError::NoKeySource)
-}
-
-/// Verifies push tokens (built from [`OidcConfig::build`]); holds the key cache. Cheap to clone.
-///
-/// The [`EventService`](crate::EventService) uses it for every request; it can also be used on
-/// its own, e.g. to protect another route.
-#[derive(Clone)]
-pub struct OidcVerifier {
-    inner: Arc<VerifierInner>,
-}
-
-struct VerifierInner {
-    config: OidcConfig,
-    cache: Arc<KeyCache>,
-    /// Tokens already verified, by SHA-256 of the token (research R18): Pub/Sub reuses one
-    /// token for up to an hour, and the RSA check is most of a request's cost. Only successes
-    /// are kept, bounded; the time checks run again on every hit.
-    verified: std::sync::Mutex<std::collections::HashMap<[u8; 32], VerifiedClaims>>,
-}
-
-/// How many verified tokens are remembered (a push subscription uses one at a time).
-const VERIFIED_CACHE_SIZE: usize = 1024;
-
-impl std::fmt::Debug for OidcVerifier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OidcVerifier")
-            .field("config", &self.inner.config)
-            .finish_non_exhaustive()
-    }
-}
-
-impl OidcVerifier {
-    /// Checks a request's `Authorization` header(s) and the token in it.
-    pub async fn verify_headers(
-        &self,
-        headers: &http::HeaderMap,
-    ) -> Result<VerifiedClaims, AuthError> {
-        let token = token::bearer_token(headers, self.inner.config.max_token_length)?;
-        self.verify_token(token).await
-    }
-
-    /// Checks one token (the part after `Bearer `).
-    ///
-    /// A token verified before is recognised by its SHA-256 digest and not verified again, but
-    /// its `exp`/`iat` are checked against the clock every time.
-    pub async fn verify_token(&self, token: &str) -> Result<VerifiedClaims, AuthError> {
-        let config = &self.inner.config;
-        if token.len() > config.max_token_length {
-            return Err(AuthError::TokenTooLong);
-        }
-        let digest = ring::digest::digest(&ring::digest::SHA256, token.as_bytes());
-        let mut key = [0u8; 32];
-        key.copy_from_slice(digest.as_ref());
-        let remembered = self.verified().get(&key).cloned();
-        if let Some(claims) = remembered {
-            let key_still_published =
-                !claims.signature_verified || self.inner.cache.holds(&claims.key_id);
-            if key_still_published && token::check_times(config, &claims.claims).is_ok() {
-                return Ok(claims);
-            }
-            self.verified().remove(&key);
-        }
-        let claims = token::verify(config, &self.inner.cache, token).await?;
-        let mut verified = self.verified();
-        if verified.len() >= VERIFIED_CACHE_SIZE {
-            verified.clear();
-        }
-        verified.insert(key, claims.clone());
-        Ok(claims)
-    }
-
-    fn verified(
-        &self,
-    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<[u8; 32], VerifiedClaims>> {
-        self.inner
-            .verified
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Fetches the keys now, so the first request does not wait for them. A failure is
-    /// returned (and can be ignored): requests retry the fetch themselves.
-    pub async fn warm_up(&self) -> Result<(), KeySourceError> {
-        self.inner.cache.warm_up().await
-    }
-
-    /// Resolves once no key refresh is running. A request that finds the keys stale is answered
-    /// with them at once and refreshes them in the background (on the current Tokio runtime);
-    /// this waits for such a refresh, e.g. in tests or before shutting down.
-    pub async fn refresh_idle(&self) {
-        self.inner.cache.idle().await;
-    }
-}
-
-#[cfg(all(test, feature = "test-util"))]
-mod tests {
-    use super::*;
-    use crate::testing::auth::{
-        jwks, push_claims, TestClock, TestSigner, TEST_AUDIENCE, TEST_EMAIL,
-    };
-
-    #[tokio::test]
-    async fn only_verified_tokens_are_remembered() {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_790_000_000);
-        let signer = TestSigner::google("k");
-        let keys = KeySet::from_jwks_json(jwks(&[&signer]).to_string().as_bytes()).unwrap();
-        let verifier = OidcConfig::new()
-            .audience(TEST_AUDIENCE)
-            .allowed_email(TEST_EMAIL)
-            .key_source(keys)
-            .clock(TestClock::at(now))
-            .build()
-            .unwrap();
-        let good = signer.token(&push_claims(now));
-        let forged = TestSigner::attacker("k").token(&push_claims(now));
-        assert!(verifier.verify_token(&forged).await.is_err());
-        assert!(
-            verifier.verified().is_empty(),
-            "a failure is never remembered"
-        );
-        verifier.verify_token(&good).await.unwrap();
-        verifier.verify_token(&good).await.unwrap();
-        assert_eq!(
-            verifier.verified().len(),
-            1,
-            "the same token is remembered once"
-        );
-        // (A remembered token whose key is rotated out: jwks.rs,
-        // r16_a_key_removed_from_the_set_is_no_longer_accepted.)
-    }
 }

@@ -109,7 +109,7 @@ const URL_SAFE_ANY_PAD: GeneralPurpose = GeneralPurpose::new(
 
 /// A secret key for signing and verifying event URLs (HMAC-SHA256).
 ///
-/// At least [`MIN_KEY_BYTES`] (32) bytes of random data; generate one with e.g.
+/// At least 32 bytes of random data; generate one with e.g.
 /// `openssl rand -base64 32` and load it with [`from_base64`](Self::from_base64), typically from
 /// the `GCP_EVENTS_URL_KEY` environment variable. `Debug` never shows the secret.
 ///
@@ -136,7 +136,7 @@ impl UrlSigningKey {
     /// A key from raw secret bytes.
     ///
     /// # Errors
-    /// [`SignedUrlError::KeyTooShort`] when `secret` has fewer than [`MIN_KEY_BYTES`] bytes.
+    /// [`SignedUrlError::KeyTooShort`] when `secret` has fewer than 32 bytes.
     pub fn new(secret: impl AsRef<[u8]>) -> Result<Self, SignedUrlError> {
         let secret = secret.as_ref();
         if secret.len() < MIN_KEY_BYTES {
@@ -156,7 +156,7 @@ impl UrlSigningKey {
     ///
     /// # Errors
     /// [`SignedUrlError::InvalidKeyEncoding`] when `s` is not base64, and
-    /// [`SignedUrlError::KeyTooShort`] when it decodes to fewer than [`MIN_KEY_BYTES`] bytes.
+    /// [`SignedUrlError::KeyTooShort`] when it decodes to fewer than 32 bytes.
     pub fn from_base64(s: &str) -> Result<Self, SignedUrlError> {
         let s = s.trim();
         let engine = if s.contains(['-', '_']) {
@@ -241,7 +241,7 @@ impl fmt::Debug for UrlSigningKey {
 /// # Errors
 /// [`SignedUrlError::Missing`] without a token; [`SignedUrlError::Malformed`] when it is not a
 /// `v1` token (wrong version, bad expiry, bad base64, wrong MAC length, longer than
-/// [`MAX_TOKEN_BYTES`]); [`SignedUrlError::BadSignature`] when no key verifies it for this kind,
+/// 256); [`SignedUrlError::BadSignature`] when no key verifies it for this kind,
 /// reference and expiry; [`SignedUrlError::Expired`] when it is genuine but `now` is past its
 /// expiry.
 pub fn verify(
@@ -340,7 +340,7 @@ pub enum SignedUrlError {
     /// The token is genuine but its expiry has passed.
     #[error("URL signature has expired")]
     Expired,
-    /// A signing key has fewer than [`MIN_KEY_BYTES`] bytes.
+    /// A signing key has fewer than 32 bytes.
     #[error("URL signing key is too short: at least 32 bytes are required")]
     KeyTooShort,
     /// A signing key given as text is not valid base64.

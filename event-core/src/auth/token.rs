@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use http::header::AUTHORIZATION;
 use serde_json::{Map, Value};
 
+use super::cache::{KeyCache, Lookup};
 use super::error::AuthError;
-use super::keys::{KeyCache, Lookup};
 use super::{OidcConfig, OidcMode, GOOGLE_ISSUERS, SIGNATURE_REMOVED_BY_GOOGLE};
 
 /// Tokens claiming a longer life than this are not Google's (Google issues 1 h).

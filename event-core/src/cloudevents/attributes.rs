@@ -42,7 +42,7 @@ pub struct CloudEventAttributes {
     /// `source`: the context in which the event happened, e.g.
     /// `//pubsub.googleapis.com/projects/my-project/topics/my-topic`. Never empty.
     pub source: String,
-    /// `specversion`: always [`SPEC_VERSION`](super::SPEC_VERSION) (`1.0`).
+    /// `specversion`: always `1.0`.
     pub specversion: String,
     /// `type`: the kind of occurrence, e.g. `google.cloud.storage.object.v1.finalized`.
     /// Never empty.

@@ -14,7 +14,7 @@ pub enum CloudEventError {
     #[error("CloudEvent attribute `{0}` is missing or empty")]
     MissingAttribute(&'static str),
 
-    /// `specversion` is not [`SPEC_VERSION`](super::SPEC_VERSION) (`1.0`). Holds the value
+    /// `specversion` is not `1.0`. Holds the value
     /// found, for inspection; the message does not repeat it.
     #[error("CloudEvent `specversion` is not supported; only 1.0 is")]
     UnsupportedSpecVersion(String),

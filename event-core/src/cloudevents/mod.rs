@@ -3,7 +3,7 @@
 //!
 //! The [HTTP protocol binding] carries an event in one of three ways, which the
 //! [`EventService`](crate::EventService) tells apart by the request head
-//! ([`DeliveryFormat`](crate::DeliveryFormat)):
+//! ([`crate::DeliveryFormat`]):
 //!
 //! - **binary** (what Eventarc sends): the attributes are `ce-*` headers (`ce-id`,
 //!   `ce-source`, `ce-specversion`, `ce-type`, `ce-time`, `ce-subject`, extensions such as

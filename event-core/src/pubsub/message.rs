@@ -8,7 +8,6 @@ use serde::de::{DeserializeOwned, IgnoredAny, IntoDeserializer as _};
 use serde::ser::{SerializeStruct as _, Serializer};
 use serde::Serialize;
 
-use super::decode::RawEnvelope;
 use super::error::DecodeError;
 use super::wire;
 
@@ -72,55 +71,6 @@ pub enum MessageData<'a> {
 }
 
 impl DecodedMessage {
-    /// Decodes a push request body (the fast path: a single streaming pass that borrows
-    /// strings from `body`, builds no `serde_json::Value` and does not look into the data).
-    ///
-    /// See the [decoding rules](Self#decoding-rules).
-    ///
-    /// ```
-    /// use gcp_events_core::pubsub::{DecodedMessage, MessageData};
-    ///
-    /// fn main() -> Result<(), Box<dyn std::error::Error>> {
-    ///     let body = br#"{
-    ///         "message": {
-    ///             "data": "aGVsbG8gd29ybGQ=",
-    ///             "attributes": {"origin": "docs"},
-    ///             "messageId": "2070443601311540", "message_id": "2070443601311540",
-    ///             "publishTime": "2021-02-26T19:13:55.749Z", "publish_time": "2021-02-26T19:13:55.749Z"
-    ///         },
-    ///         "subscription": "projects/my-project/subscriptions/my-sub",
-    ///         "deliveryAttempt": 2
-    ///     }"#;
-    ///     let message = DecodedMessage::from_slice(body)?;
-    ///     assert_eq!(message.data(), MessageData::Text("hello world"));
-    ///     assert_eq!(message.attributes["origin"], "docs");
-    ///     assert_eq!(message.message_id.as_deref(), Some("2070443601311540"));
-    ///     assert_eq!(message.project(), Some("my-project"));
-    ///     assert_eq!(message.subscription_id(), Some("my-sub"));
-    ///     assert_eq!(message.delivery_attempt, Some(2));
-    ///
-    ///     let err = DecodedMessage::from_slice(br#"{"message": {}}"#).unwrap_err();
-    ///     assert!(err.to_string().starts_with("Failed to decode Pub/Sub message"));
-    ///     Ok(())
-    /// }
-    /// ```
-    ///
-    /// # Errors
-    /// A [`DecodeError`] when the body is not JSON, not an object, or breaks a decoding rule.
-    pub fn from_slice(body: &[u8]) -> Result<Self, DecodeError> {
-        RawEnvelope::from_slice(body)?.finish()
-    }
-
-    /// Decodes an already parsed push body, reading its members in place (no re-serialization
-    /// and no second parse). Accepts and rejects exactly what [`from_slice`](Self::from_slice)
-    /// does, with the same errors.
-    ///
-    /// # Errors
-    /// A [`DecodeError`] when the body is not an object or breaks a decoding rule.
-    pub fn from_value(body: &serde_json::Value) -> Result<Self, DecodeError> {
-        RawEnvelope::from_value(body)?.finish()
-    }
-
     /// The data, interpreted: [`MessageData::Json`] if it parses as JSON, else
     /// [`MessageData::Text`] if it is UTF-8, else [`MessageData::Bytes`].
     ///

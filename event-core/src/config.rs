@@ -1,0 +1,39 @@
+//! The checked configuration every phase of the pipeline reads (built by
+//! [`EventServiceBuilder::build`](crate::EventServiceBuilder::build), held by the service).
+
+use std::sync::Arc;
+
+use http::StatusCode;
+
+use crate::auth::signed_url::UrlSigningKey;
+use crate::auth::{Clock, OidcVerifier};
+use crate::handler::{EventHandler, Handlers, KindFilter};
+use crate::pubsub::AttributeHeaders;
+
+/// The checked configuration every phase reads.
+pub(crate) struct Inner {
+    pub(crate) prefix: String,
+    pub(crate) events_path: String,
+    pub(crate) cloud_events_path: Option<String>,
+    pub(crate) routes: Vec<(KindFilter, Arc<dyn EventHandler>)>,
+    pub(crate) body_limit: usize,
+    pub(crate) max_uri_length: usize,
+    pub(crate) failure_status: StatusCode,
+    pub(crate) debug: bool,
+    pub(crate) oidc: Option<OidcVerifier>,
+    pub(crate) url_keys: Vec<UrlSigningKey>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) unwrapped_push: bool,
+    pub(crate) attribute_headers: AttributeHeaders,
+}
+
+impl Inner {
+    /// The handlers whose filter takes `kind`, in registration order.
+    pub(crate) fn handlers_for(&self, kind: &str) -> Handlers<'_> {
+        self.routes
+            .iter()
+            .filter(|(filter, _)| filter.matches(kind))
+            .map(|(_, handler)| handler)
+            .collect()
+    }
+}
