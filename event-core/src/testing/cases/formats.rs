@@ -277,6 +277,40 @@ where
     assert_eq!(rec.count(), 0);
 }
 
+/// C1, C2, E5, E9: the route and the limits are checked before the body's format, so a batch
+/// or broken `ce-*` headers sent to a kind nobody handles is a 404, and one over the body limit
+/// a 413; only a wanted, in-limit request has its format judged (415, 400). Nothing is
+/// dispatched in any case.
+pub async fn c2_route_and_limits_come_before_the_format<S, F>(start: S)
+where
+    S: Fn(EventService) -> F,
+    F: Future<Output = SocketAddr>,
+{
+    let rec = Recorder::new();
+    let builder = EventService::builder()
+        .allow_unauthenticated()
+        .body_limit(64)
+        .kind_handler("k", rec.clone());
+    let addr = serve(&start, builder).await;
+    let batch = ("Content-Type", "application/cloudevents-batch+json");
+    let broken = ("ce-id", "only-an-id");
+    let small = b"[]";
+    let large = [b' '; 65];
+    for header in [batch, broken] {
+        let to = |kind: &str, body: &[u8]| raw_request("POST", &path(kind, "r"), &[header], body);
+        send(addr, &to("other", small))
+            .await
+            .assert_json(404, json!({"error": "No handler for events of kind other"}));
+        send(addr, &to("k", &large))
+            .await
+            .assert_json(413, json!({"error": "Request body too large"}));
+        let judged = send(addr, &to("k", small)).await;
+        let expected = if header == batch { 415 } else { 400 };
+        assert_eq!(judged.status, expected, "{header:?}: {judged:?}");
+    }
+    assert_eq!(rec.count(), 0);
+}
+
 async fn mounted<S, F>(start: &S) -> (SocketAddr, Recorder)
 where
     S: Fn(EventService) -> F,
