@@ -222,14 +222,12 @@ impl EventServiceBuilder {
             ));
         }
         if self.body_limit == 0 {
-            return Err(ConfigError::ZeroLimit { name: "body_limit" });
+            return Err(ConfigError::ZeroBodyLimit);
         }
         if self.max_uri_length == 0 {
-            return Err(ConfigError::ZeroLimit {
-                name: "max_uri_length",
-            });
+            return Err(ConfigError::ZeroMaxUriLength);
         }
-        let events_path = route::events_root(&prefix);
+        let events_path = route::events_path(&prefix);
         let cloud_events_path = match &self.cloud_events_path {
             Some(path) => {
                 if self.oidc.is_none() && !self.allow_unauthenticated {

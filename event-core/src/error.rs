@@ -171,10 +171,10 @@ pub enum ConfigError {
         "no authentication configured: call .oidc(..), .signed_urls(..), or, to accept unauthenticated requests knowingly, .allow_unauthenticated()"
     )]
     NoAuthentication,
-    /// A limit was set to zero.
-    #[error("invalid limit {name}: it must be greater than zero")]
-    ZeroLimit {
-        /// Which limit.
-        name: &'static str,
-    },
+    /// `body_limit(0)`: no request could ever be accepted.
+    #[error("invalid body_limit: it must be greater than zero")]
+    ZeroBodyLimit,
+    /// `max_uri_length(0)`: no request could ever be accepted.
+    #[error("invalid max_uri_length: it must be greater than zero")]
+    ZeroMaxUriLength,
 }

@@ -37,22 +37,22 @@ pub(crate) fn normalise_prefix(raw: &str) -> Result<String, &'static str> {
 }
 
 /// Where the event routes live under a prefix: `"{prefix}/events"`.
-pub(crate) fn events_root(prefix: &str) -> String {
+pub(crate) fn events_path(prefix: &str) -> String {
     format!("{prefix}/events")
 }
 
-/// Whether `path` is at or under `root` (so the endpoint answers for it, even if only 404/405).
-pub(crate) fn owns_path(root: &str, path: &str) -> bool {
-    match path.strip_prefix(root) {
+/// Whether `path` is at or under `events_path` (so the endpoint answers for it, even if only 404/405).
+pub(crate) fn owns_path(events_path: &str, path: &str) -> bool {
+    match path.strip_prefix(events_path) {
         Some(rest) => rest.is_empty() || rest.starts_with('/'),
         None => false,
     }
 }
 
-/// Splits and decodes the kind and reference from a raw path under `root`.
-pub(crate) fn match_path(root: &str, path: &str) -> Result<(String, String), RequestError> {
+/// Splits and decodes the kind and reference from a raw path under `events_path`.
+pub(crate) fn match_path(events_path: &str, path: &str) -> Result<(String, String), RequestError> {
     let rest = path
-        .strip_prefix(root)
+        .strip_prefix(events_path)
         .and_then(|r| r.strip_prefix('/'))
         .ok_or(RequestError::NotFound)?;
     let rest = rest.strip_suffix('/').unwrap_or(rest);
@@ -103,10 +103,10 @@ fn decode_form(raw: &str) -> Result<String, RequestError> {
 mod tests {
     use super::*;
 
-    const ROOT: &str = "/gcp-events/events";
+    const EVENTS_PATH: &str = "/gcp-events/events";
 
     fn ok(path: &str) -> (String, String) {
-        match match_path(ROOT, path) {
+        match match_path(EVENTS_PATH, path) {
             Ok(kr) => kr,
             Err(e) => panic!("{path}: {e}"),
         }
@@ -139,16 +139,16 @@ mod tests {
             "/other/events/k/r",
         ] {
             assert!(
-                matches!(match_path(ROOT, p), Err(RequestError::NotFound)),
+                matches!(match_path(EVENTS_PATH, p), Err(RequestError::NotFound)),
                 "{p}"
             );
         }
         assert!(matches!(
-            match_path(ROOT, "/gcp-events/events/%FF/r"),
+            match_path(EVENTS_PATH, "/gcp-events/events/%FF/r"),
             Err(RequestError::InvalidPathEncoding)
         ));
         assert!(matches!(
-            match_path(ROOT, "/gcp-events/events/k/%C0%AF"),
+            match_path(EVENTS_PATH, "/gcp-events/events/k/%C0%AF"),
             Err(RequestError::InvalidPathEncoding)
         ));
     }
@@ -177,10 +177,10 @@ mod tests {
 
     #[test]
     fn owns_only_its_subtree() {
-        assert!(owns_path(ROOT, "/gcp-events/events"));
-        assert!(owns_path(ROOT, "/gcp-events/events/x"));
-        assert!(!owns_path(ROOT, "/gcp-events/eventsx"));
-        assert!(!owns_path(ROOT, "/gcp-events"));
+        assert!(owns_path(EVENTS_PATH, "/gcp-events/events"));
+        assert!(owns_path(EVENTS_PATH, "/gcp-events/events/x"));
+        assert!(!owns_path(EVENTS_PATH, "/gcp-events/eventsx"));
+        assert!(!owns_path(EVENTS_PATH, "/gcp-events"));
     }
 
     #[test]

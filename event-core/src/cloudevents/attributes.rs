@@ -142,7 +142,7 @@ impl CloudEventAttributes {
             .filter(|name| !name.is_empty())
     }
 
-    /// The reference the event gets when it is received at the root mount (no reference in
+    /// The reference the event gets when it is received at the CloudEvents path (no reference in
     /// the URL): `subject` when present and non-empty, else `id`.
     pub fn reference(&self) -> &str {
         match self.subject.as_deref() {

@@ -311,7 +311,7 @@ where
     assert_eq!(rec.count(), 0);
 }
 
-async fn mounted<S, F>(start: &S) -> (SocketAddr, Recorder)
+async fn at_cloud_events_path<S, F>(start: &S) -> (SocketAddr, Recorder)
 where
     S: Fn(EventService) -> F,
     F: Future<Output = SocketAddr>,
@@ -325,14 +325,14 @@ where
     (serve(start, builder).await, rec)
 }
 
-/// C3, C5: at the Eventarc mount (`/`), the kind is the CloudEvent type and the reference its
+/// C3, C5: at the CloudEvents path (`/`, where Eventarc posts), the kind is the CloudEvent type and the reference its
 /// subject (else its id); Storage data reads int64 fields as strings or numbers.
 pub async fn c3_eventarc_mount_names_events_by_type_and_subject<S, F>(start: S)
 where
     S: Fn(EventService) -> F,
     F: Future<Output = SocketAddr>,
 {
-    let (addr, rec) = mounted(&start).await;
+    let (addr, rec) = at_cloud_events_path(&start).await;
     let headers = [
         ("ce-id", "1234"),
         (
@@ -391,7 +391,7 @@ where
     assert_eq!(events[2].kind(), PUBLISHED);
     assert_eq!(events[2].reference(), "2070443601311540");
 
-    // The mount takes CloudEvents only; a type nobody handles is 404.
+    // The CloudEvents path takes CloudEvents only; a type nobody handles is 404.
     send(addr, &raw_request("POST", "/", &[], b"{}"))
         .await
         .assert_json(400, json!({"error": "Expected a CloudEvent"}));
