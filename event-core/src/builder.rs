@@ -1,6 +1,7 @@
 //! [`EventServiceBuilder`]: every setting of an [`EventService`], checked once by `build`.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use http::StatusCode;
 
@@ -10,9 +11,11 @@ use crate::config::Inner;
 use crate::error::ConfigError;
 use crate::event_url::DEFAULT_PREFIX;
 use crate::handler::{EventHandler, KindFilter};
+use crate::idempotency::{Idempotency, DEFAULT_LEASE, LEASE_MARGIN};
 use crate::pubsub::AttributeHeaders;
 use crate::route;
 use crate::service::EventService;
+use tokio::sync::Semaphore;
 
 /// Default body limit: 16 MiB. A 10 MB Pub/Sub message is about 13.4 MB once base64-encoded
 /// in a push envelope (SPEC E9).
@@ -44,6 +47,9 @@ pub struct EventServiceBuilder {
     cloud_events_path: Option<String>,
     unwrapped_push: bool,
     attribute_headers: AttributeHeaders,
+    handler_timeout: Option<Duration>,
+    max_in_flight: Option<usize>,
+    idempotency: Option<Idempotency>,
 }
 
 impl std::fmt::Debug for EventServiceBuilder {
@@ -71,6 +77,9 @@ impl EventServiceBuilder {
             cloud_events_path: None,
             unwrapped_push: false,
             attribute_headers: AttributeHeaders::None,
+            handler_timeout: None,
+            max_in_flight: None,
+            idempotency: None,
         }
     }
 
@@ -201,6 +210,44 @@ impl EventServiceBuilder {
         self
     }
 
+    /// The handler deadline (SPEC R3): when the matching handlers have not all finished this
+    /// long after dispatch began, the delivery is answered `504` at once (not acknowledged, so
+    /// Pub/Sub redelivers) and the handlers' future is dropped.
+    ///
+    /// Set it below the subscription's ack deadline (10 s by default, 10–600 s): past that
+    /// deadline Pub/Sub redelivers anyway, possibly to another instance while this one is still
+    /// working, and nobody reads the answer. A few seconds of margin covers the time the body
+    /// takes to arrive.
+    ///
+    /// Dropping the future cancels the handler at its current `.await`: code after it never
+    /// runs, local values are dropped, and anything it spawned keeps running. Write handlers so
+    /// that stopping at any `.await` leaves nothing half-done that a redelivery cannot repair
+    /// (commit at the end, or make each step idempotent). Needs a Tokio runtime with its time
+    /// driver (any `#[tokio::main]`).
+    pub fn handler_timeout(mut self, timeout: Duration) -> Self {
+        self.handler_timeout = Some(timeout);
+        self
+    }
+
+    /// Load shedding (SPEC R3): at most `n` events handled at once. One more is answered
+    /// `503` with `Retry-After: 1` and `Connection: close` as soon as its head has passed the
+    /// checks — before its body is read, nothing dispatched. A fast non-ack is the right answer
+    /// to overload: Pub/Sub backs the whole subscription off (100 ms – 60 s) instead of queueing.
+    pub fn max_in_flight(mut self, n: usize) -> Self {
+        self.max_in_flight = Some(n);
+        self
+    }
+
+    /// De-duplicates deliveries (SPEC R4, R5): each is claimed in `store` before dispatch, and
+    /// a duplicate is acknowledged (when done) or answered `409` (while in progress) without
+    /// running the handlers. See [`crate::idempotency`] for the keys, the answers and the
+    /// store's failure policy. Takes a store ([`MemoryStore`](crate::idempotency::MemoryStore),
+    /// `RedisStore`, your own) or [`Idempotency`] settings.
+    pub fn idempotency(mut self, settings: impl Into<Idempotency>) -> Self {
+        self.idempotency = Some(settings.into());
+        self
+    }
+
     /// Checks the configuration and builds the service.
     ///
     /// Secure by default: fails with [`ConfigError::NoAuthentication`] unless
@@ -227,6 +274,25 @@ impl EventServiceBuilder {
         if self.max_uri_length == 0 {
             return Err(ConfigError::ZeroMaxUriLength);
         }
+        if self.max_in_flight == Some(0) {
+            return Err(ConfigError::ZeroMaxInFlight);
+        }
+        if self.handler_timeout == Some(Duration::ZERO) {
+            return Err(ConfigError::ZeroHandlerTimeout);
+        }
+        let idempotency = match self.idempotency {
+            Some(settings) => {
+                let lease = settings.lease.unwrap_or(match self.handler_timeout {
+                    Some(timeout) => timeout.saturating_add(LEASE_MARGIN),
+                    None => DEFAULT_LEASE,
+                });
+                if let Some(timeout) = self.handler_timeout.filter(|t| *t > lease) {
+                    return Err(ConfigError::LeaseShorterThanTimeout { lease, timeout });
+                }
+                Some((settings, lease))
+            }
+            None => None,
+        };
         let events_path = route::events_path(&prefix);
         let cloud_events_path = match &self.cloud_events_path {
             Some(path) => {
@@ -272,6 +338,11 @@ impl EventServiceBuilder {
             clock,
             unwrapped_push: self.unwrapped_push,
             attribute_headers: self.attribute_headers,
+            handler_timeout: self.handler_timeout,
+            in_flight: self
+                .max_in_flight
+                .map(|n| (Arc::new(Semaphore::new(n.min(Semaphore::MAX_PERMITS))), n)),
+            idempotency,
         }))
     }
 }

@@ -2,13 +2,16 @@
 //! [`EventServiceBuilder::build`](crate::EventServiceBuilder::build), held by the service).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use http::StatusCode;
 
 use crate::auth::signed_url::UrlSigningKey;
 use crate::auth::{Clock, OidcVerifier};
 use crate::handler::{EventHandler, Handlers, KindFilter};
+use crate::idempotency::Idempotency;
 use crate::pubsub::AttributeHeaders;
+use tokio::sync::Semaphore;
 
 /// The checked configuration every phase reads.
 pub(crate) struct Inner {
@@ -25,6 +28,12 @@ pub(crate) struct Inner {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) unwrapped_push: bool,
     pub(crate) attribute_headers: AttributeHeaders,
+    /// The handler deadline (R3).
+    pub(crate) handler_timeout: Option<Duration>,
+    /// Permits for events in flight, and their number (R3).
+    pub(crate) in_flight: Option<(Arc<Semaphore>, usize)>,
+    /// Claims per delivery (R4, R5), with the lease resolved.
+    pub(crate) idempotency: Option<(Idempotency, Duration)>,
 }
 
 impl Inner {

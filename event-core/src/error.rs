@@ -69,6 +69,39 @@ pub(crate) enum RequestError {
     /// The request failed authentication (A2, U3): 401, 403 or 503.
     #[error("authentication failed: {0}")]
     Unauthenticated(AuthError),
+    /// `max_in_flight` events are being handled: 503 with `Retry-After`, before the body is
+    /// read (R3).
+    #[error("overloaded: {limit} events in flight")]
+    Overloaded {
+        /// The configured bound.
+        limit: usize,
+    },
+    /// The idempotency store could not claim the delivery and the policy is to refuse: 503
+    /// with `Retry-After` (R5).
+    #[error("{0}")]
+    StoreUnavailable(crate::idempotency::StoreError),
+    /// The same delivery is being handled now (here or on another instance): 409 with
+    /// `Retry-After`, so Pub/Sub retries later (R5).
+    #[error("delivery of kind {kind:?} with reference {reference:?} is already being handled")]
+    InProgress {
+        /// The event kind.
+        kind: String,
+        /// The event reference.
+        reference: String,
+    },
+    /// The handlers did not finish within the handler timeout: 504; their future is dropped
+    /// (R3).
+    #[error(
+        "handlers for kind {kind:?} with reference {reference:?} did not finish in {timeout:?}"
+    )]
+    TimedOut {
+        /// The event kind.
+        kind: String,
+        /// The event reference.
+        reference: String,
+        /// The configured timeout.
+        timeout: std::time::Duration,
+    },
     /// A handler returned an error or panicked (E6, E7).
     #[error("handler failed for event of kind {kind:?} with reference {reference:?}: {detail}")]
     HandlerFailed {
@@ -102,6 +135,9 @@ impl RequestError {
             | Self::NotACloudEvent
             | Self::InvalidUnwrappedPush(_) => StatusCode::BAD_REQUEST,
             Self::HandlerFailed { .. } => failure_status,
+            Self::Overloaded { .. } | Self::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::InProgress { .. } => StatusCode::CONFLICT,
+            Self::TimedOut { .. } => StatusCode::GATEWAY_TIMEOUT,
             Self::Unauthenticated(e) => e.status(),
         }
     }
@@ -134,6 +170,14 @@ impl RequestError {
             Self::HandlerFailed {
                 kind, reference, ..
             } => format!("Unable to handle event of kind {kind} with reference {reference}"),
+            Self::Overloaded { .. } => "Too many events in flight; retry later".to_owned(),
+            Self::StoreUnavailable(_) => "Service unavailable".to_owned(),
+            Self::InProgress { kind, reference } => format!(
+                "Event of kind {kind} with reference {reference} is already being handled; retry later"
+            ),
+            Self::TimedOut {
+                kind, reference, ..
+            } => format!("Timed out handling event of kind {kind} with reference {reference}"),
         }
     }
 
@@ -144,6 +188,7 @@ impl RequestError {
             Self::HandlerFailed { detail, .. } => Some(detail.clone()),
             Self::Unauthenticated(e) => Some(e.reason().to_owned()),
             Self::InvalidUnwrappedPush(e) => Some(e.to_string()),
+            Self::StoreUnavailable(e) => Some(e.to_string()),
             _ => None,
         }
     }
@@ -174,6 +219,23 @@ pub enum ConfigError {
     /// `body_limit(0)`: no request could ever be accepted.
     #[error("invalid body_limit: it must be greater than zero")]
     ZeroBodyLimit,
+    /// `max_in_flight(0)`: no request could ever be accepted.
+    #[error("invalid max_in_flight: it must be greater than zero")]
+    ZeroMaxInFlight,
+    /// `handler_timeout(0)`: every handler would time out.
+    #[error("invalid handler_timeout: it must be greater than zero")]
+    ZeroHandlerTimeout,
+    /// An idempotency lease shorter than the handler timeout: a claim could expire while its
+    /// holder is still handling, letting a duplicate run alongside.
+    #[error(
+        "the idempotency lease ({lease:?}) must be at least the handler timeout ({timeout:?})"
+    )]
+    LeaseShorterThanTimeout {
+        /// The lease.
+        lease: std::time::Duration,
+        /// The handler timeout.
+        timeout: std::time::Duration,
+    },
     /// `max_uri_length(0)`: no request could ever be accepted.
     #[error("invalid max_uri_length: it must be greater than zero")]
     ZeroMaxUriLength,

@@ -4,9 +4,11 @@
 //! reveals which kinds are handled before the caller is authenticated.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use http::request::Parts;
 use http::Method;
+use tokio::sync::OwnedSemaphorePermit;
 
 use crate::auth::signed_url::{self, SIGNATURE_PARAMETER};
 use crate::auth::{AuthError, VerifiedClaims};
@@ -33,10 +35,13 @@ pub(crate) struct Head<'a> {
     pub(crate) target: Target<'a>,
     pub(crate) claims: Option<VerifiedClaims>,
     pub(crate) parameters: BTreeMap<String, String>,
+    /// This request's place among the events in flight, held until it is answered.
+    pub(crate) permit: Option<OwnedSemaphorePermit>,
 }
 
 /// Checks the head, in this order: target length (414), route (404/400), method (405),
-/// OIDC (401/403/503), query (400), signed URL (401), handlers (404), declared length (413).
+/// OIDC (401/403/503), query (400), signed URL (401), handlers (404), declared length (413),
+/// and last a place among the events in flight (503: shed before the body is read).
 pub(crate) async fn check<'a>(inner: &'a Inner, parts: &Parts) -> Result<Head<'a>, RequestError> {
     let path = parts.uri.path();
     let query = parts.uri.query().unwrap_or("");
@@ -83,10 +88,19 @@ pub(crate) async fn check<'a>(inner: &'a Inner, parts: &Parts) -> Result<Head<'a
             limit: inner.body_limit,
         });
     }
+    let permit = match &inner.in_flight {
+        Some((permits, limit)) => Some(
+            Arc::clone(permits)
+                .try_acquire_owned()
+                .map_err(|_| RequestError::Overloaded { limit: *limit })?,
+        ),
+        None => None,
+    };
     Ok(Head {
         target,
         claims,
         parameters,
+        permit,
     })
 }
 

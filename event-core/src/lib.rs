@@ -16,6 +16,7 @@ pub mod event_url;
 mod format;
 mod handler;
 mod head;
+pub mod idempotency;
 mod payload;
 mod pipeline;
 pub mod pubsub;

@@ -4,12 +4,16 @@
 //! [`delivery`](crate::delivery) (format, body, payload) → naming the event (the URL, or the
 //! CloudEvent's type and subject) → [`dispatch`](crate::dispatch) → [`respond`](crate::respond).
 //!
+//! Between delivery and dispatch, with idempotency on, the delivery is claimed (a duplicate
+//! stops there); dispatch runs under the handler timeout; the claim is then settled.
+//!
 //! Every phase returns `Result<_, RequestError>`; the first refusal becomes the response.
 //! Handlers are looked up once: from the URL in the head (so an unknown kind is refused before
 //! the body is read), or from the CloudEvent after delivery.
 
 use http::{Request, Response};
 use http_body::Body;
+use tokio::sync::OwnedSemaphorePermit;
 
 use crate::config::Inner;
 use crate::delivery::{self, Delivered, Settings};
@@ -18,6 +22,7 @@ use crate::error::{BoxError, RequestError};
 use crate::event::{Event, EventContext};
 use crate::handler::Handlers;
 use crate::head::{self, Head, Target};
+use crate::idempotency::{self, Skip};
 use crate::respond::{self, ResponseBody};
 
 /// How a request ended, for the request's log line.
@@ -27,6 +32,12 @@ pub(crate) enum Outcome {
     Discarded,
     Failed,
     Refused,
+    /// A duplicate: acknowledged when done before, refused while in progress.
+    Duplicate,
+    /// Shed: too many events in flight.
+    Shed,
+    /// The handlers ran past the handler timeout.
+    TimedOut,
 }
 
 impl Outcome {
@@ -36,8 +47,19 @@ impl Outcome {
             Self::Discarded => "discarded",
             Self::Failed => "failed",
             Self::Refused => "refused",
+            Self::Duplicate => "duplicate",
+            Self::Shed => "shed",
+            Self::TimedOut => "timeout",
         }
     }
+}
+
+/// An event that passed head, delivery and naming, with what it holds while it is handled.
+struct Accepted<'a> {
+    handlers: Handlers<'a>,
+    event: Event,
+    /// Its place among the events in flight, released when the answer is ready.
+    _permit: Option<OwnedSemaphorePermit>,
 }
 
 /// Runs one request through every phase.
@@ -51,13 +73,22 @@ where
     B::Error: Into<BoxError>,
 {
     match accept(inner, request, &span).await {
-        Ok((handlers, event)) => finish(inner, handlers, &event, &span).await,
-        Err(err) => {
-            tracing::info!(error = %err, "request refused");
-            let response = respond::error(&err, inner.failure_status, inner.debug);
-            (response, Outcome::Refused)
-        }
+        Ok(accepted) => finish(inner, accepted, &span).await,
+        Err(err) => refuse(inner, &err),
     }
+}
+
+fn refuse(inner: &Inner, err: &RequestError) -> (Response<ResponseBody>, Outcome) {
+    tracing::info!(error = %err, "request refused");
+    let outcome = match err {
+        RequestError::Overloaded { .. } => Outcome::Shed,
+        RequestError::InProgress { .. } => Outcome::Duplicate,
+        _ => Outcome::Refused,
+    };
+    (
+        respond::error(err, inner.failure_status, inner.debug),
+        outcome,
+    )
 }
 
 /// Head, delivery and naming: the event and its handlers, or why the request is refused.
@@ -65,7 +96,7 @@ async fn accept<'a, B>(
     inner: &'a Inner,
     request: Request<B>,
     span: &tracing::Span,
-) -> Result<(Handlers<'a>, Event), RequestError>
+) -> Result<Accepted<'a>, RequestError>
 where
     B: Body,
     B::Error: Into<BoxError>,
@@ -75,6 +106,7 @@ where
         target,
         claims,
         parameters,
+        permit,
     } = head::check(inner, &parts).await?;
     let settings = Settings {
         body_limit: inner.body_limit,
@@ -128,38 +160,85 @@ where
     if let Some(message) = pubsub {
         event = event.pubsub_message(message);
     }
-    Ok((handlers, event.build()))
+    Ok(Accepted {
+        handlers,
+        event: event.build(),
+        _permit: permit,
+    })
 }
 
-/// Dispatch and respond.
+/// Claim (with idempotency), dispatch (under the deadline), settle the claim, respond.
 async fn finish(
     inner: &Inner,
-    handlers: Handlers<'_>,
-    event: &Event,
+    accepted: Accepted<'_>,
     span: &tracing::Span,
 ) -> (Response<ResponseBody>, Outcome) {
-    let dispatched = dispatch::run(handlers, event).await;
+    let event = &accepted.event;
+    let claim = match &inner.idempotency {
+        Some((settings, lease)) => match idempotency::claim(settings, *lease, event).await {
+            Ok(claim) => claim,
+            Err(Skip::Done) => {
+                tracing::info!(
+                    "duplicate of a delivery already handled; acknowledged, not dispatched"
+                );
+                return (respond::discarded(), Outcome::Duplicate);
+            }
+            Err(Skip::Refused(err)) => return refuse(inner, &err),
+        },
+        None => None,
+    };
+    let dispatch = dispatch::run(accepted.handlers, event);
+    let dispatched = match inner.handler_timeout {
+        Some(timeout) => tokio::time::timeout(timeout, dispatch).await.ok(),
+        None => Some(dispatch.await),
+    };
     if !span.is_disabled() {
         // Only decode for the log line when something records it (the handler may already have).
         if let Some(id) = event.pubsub().ok().and_then(|m| m.message_id.as_deref()) {
             span.record("message_id", id);
         }
     }
+    let handled = matches!(dispatched, Some(Dispatch::Handled | Dispatch::Discarded(_)));
+    if let Some(claim) = claim {
+        if handled {
+            claim.complete().await;
+        } else {
+            claim.release().await;
+        }
+    }
+    let failed = |err: RequestError, outcome| {
+        (
+            respond::error(&err, inner.failure_status, inner.debug),
+            outcome,
+        )
+    };
     match dispatched {
-        Dispatch::Handled => (respond::handled(), Outcome::Handled),
-        Dispatch::Discarded(reason) => {
+        Some(Dispatch::Handled) => (respond::handled(), Outcome::Handled),
+        Some(Dispatch::Discarded(reason)) => {
             tracing::warn!(%reason, "handler discarded the event; acknowledging without retry");
             (respond::discarded(), Outcome::Discarded)
         }
-        Dispatch::Failed(detail) => {
+        Some(Dispatch::Failed(detail)) => {
             tracing::error!(error = %detail, "handler failed");
             let err = RequestError::HandlerFailed {
                 kind: event.kind().to_owned(),
                 reference: event.reference().to_owned(),
                 detail,
             };
-            let response = respond::error(&err, inner.failure_status, inner.debug);
-            (response, Outcome::Failed)
+            failed(err, Outcome::Failed)
+        }
+        None => {
+            let timeout = inner.handler_timeout.unwrap_or_default();
+            tracing::error!(
+                ?timeout,
+                "handlers did not finish in time; their future was dropped"
+            );
+            let err = RequestError::TimedOut {
+                kind: event.kind().to_owned(),
+                reference: event.reference().to_owned(),
+                timeout,
+            };
+            failed(err, Outcome::TimedOut)
         }
     }
 }

@@ -16,6 +16,10 @@ use crate::error::RequestError;
 /// Seconds a 503 for unobtainable signing keys asks the sender to wait.
 pub(crate) const RETRY_AFTER_SECS: &str = "30";
 
+/// Seconds an overloaded, busy or store-less service asks the sender to wait (Pub/Sub backs
+/// off by itself; other senders get a hint).
+const RETRY_SOON_SECS: &str = "1";
+
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
 
 fn json(status: StatusCode, body: Bytes) -> Response<ResponseBody> {
@@ -62,6 +66,17 @@ pub(crate) fn error(
             response
                 .headers_mut()
                 .insert(ALLOW, HeaderValue::from_static("POST"));
+        }
+        // Shed before the body was read: retry soon, on a new connection.
+        RequestError::Overloaded { .. } => {
+            let headers = response.headers_mut();
+            headers.insert(RETRY_AFTER, HeaderValue::from_static(RETRY_SOON_SECS));
+            headers.insert(CONNECTION, HeaderValue::from_static("close"));
+        }
+        RequestError::StoreUnavailable(_) | RequestError::InProgress { .. } => {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static(RETRY_SOON_SECS));
         }
         // The body was not read: tell the client not to reuse the connection.
         RequestError::PayloadTooLarge { .. } => {

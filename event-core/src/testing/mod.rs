@@ -41,6 +41,9 @@
 //! | A3 key cache | not HTTP behaviour: `event-core/tests/jwks.rs` against a real JWKS server |
 //! | A4 claims to handlers | `a4_genuine_token_is_dispatched_with_claims` |
 //! | A5 no secrets out | `a5_rejections_never_echo_the_token`, `u3_signed_url_is_accepted_and_token_stripped` |
+//! | R3 deadline, shedding | `r3_handler_timeout_is_504_and_cancels_the_handler`, `r3_overload_is_503_before_the_body_is_read` |
+//! | R4 idempotency | `r4_duplicate_of_a_handled_delivery_is_acknowledged_without_dispatch`, `r4_failed_deliveries_run_again_when_redelivered` (Redis: `event-core/tests/redis.rs`) |
+//! | R5 in progress, store failure | `r5_duplicate_in_progress_is_409_and_not_dispatched`, `r5_store_failure_refuses_or_dispatches_by_policy` |
 //! | E10 one behaviour | every case asserts the exact status, headers and body, and runs per adapter |
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -219,6 +222,12 @@ macro_rules! conformance_suite {
             c4_unwrapped_push_with_metadata,
             c4_unwrapped_push_without_metadata_by_configuration,
             c5_same_message_in_every_format_decodes_the_same,
+            r3_handler_timeout_is_504_and_cancels_the_handler,
+            r3_overload_is_503_before_the_body_is_read,
+            r4_duplicate_of_a_handled_delivery_is_acknowledged_without_dispatch,
+            r4_failed_deliveries_run_again_when_redelivered,
+            r5_duplicate_in_progress_is_409_and_not_dispatched,
+            r5_store_failure_refuses_or_dispatches_by_policy,
         );
     };
 }

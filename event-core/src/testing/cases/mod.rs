@@ -2,12 +2,14 @@
 //! over real HTTP; [`conformance_suite!`](crate::conformance_suite) runs them all.
 
 mod auth;
+mod delivery;
 mod dispatch;
 mod formats;
 mod limits;
 mod routing;
 
 pub use auth::*;
+pub use delivery::*;
 pub use dispatch::*;
 pub use formats::*;
 pub use limits::*;
