@@ -307,7 +307,7 @@ impl EventServiceBuilder {
                     normal
                 };
                 if route::owns_path(&events_path, &normal) {
-                    return Err(ConfigError::InvalidPrefix(path.clone()));
+                    return Err(ConfigError::CloudEventsPathInsideEventsPath(path.clone()));
                 }
                 Some(normal)
             }

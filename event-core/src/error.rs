@@ -199,11 +199,15 @@ impl RequestError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
     /// The prefix is not a plain path (`/a/b`): it holds a character that would need
-    /// percent-encoding in a URL path (`?`, `#`, `%`, space, non-ASCII…) or a `.`/`..` segment.
+    /// percent-encoding in a URL path (`?`, `#`, `%`, space, non-ASCII…), a `.`/`..` segment,
+    /// or a segment starting with `:` or `*` (routers read those as parameters).
     #[error(
         "invalid prefix {0:?}: use a plain path such as \"/gcp-events\" (no '?', '#', '%', spaces)"
     )]
     InvalidPrefix(String),
+    /// The CloudEvents path is the events path or below it, where every path is an event route.
+    #[error("invalid CloudEvents path {0:?}: it must lie outside the events path")]
+    CloudEventsPathInsideEventsPath(String),
     /// The failure status would acknowledge failed events (it must be 4xx or 5xx, SPEC E8).
     #[error("invalid failure status {0}: it must be a 4xx or 5xx status so Pub/Sub redelivers")]
     InvalidFailureStatus(u16),

@@ -90,12 +90,14 @@ impl Event {
         }
     }
 
-    /// The event kind: the first path segment after `{prefix}/events/`, percent-decoded.
+    /// The event kind: the first path segment after `{prefix}/events/`, percent-decoded; at the
+    /// CloudEvents path, the CloudEvent's `type`.
     pub fn kind(&self) -> &str {
         &self.inner.kind
     }
 
-    /// The event reference: the second path segment, percent-decoded.
+    /// The event reference: the second path segment, percent-decoded; at the CloudEvents path,
+    /// the CloudEvent's `subject`, or its `id` when it has none.
     pub fn reference(&self) -> &str {
         &self.inner.reference
     }

@@ -132,9 +132,10 @@ impl EventService {
     /// Handles one request, start to finish; never panics and never fails: every outcome is a
     /// response (SPEC E1–E9). The same as calling the service as a `tower::Service`.
     ///
-    /// The head is checked before the body is touched (route, method, authentication, a
-    /// handler for the kind, query, declared length), so an over-limit `Content-Length` is
-    /// refused with 413 before any byte is read — and before hyper sends `100 Continue`.
+    /// The head is checked before the body is touched (target length, route, method,
+    /// authentication, query, signed URL, a handler for the kind, declared length, a place
+    /// among the events in flight), so an over-limit `Content-Length` is refused with 413
+    /// before any byte is read — and before hyper sends `100 Continue`.
     pub async fn handle<B>(&self, request: Request<B>) -> Response<ResponseBody>
     where
         B: Body,

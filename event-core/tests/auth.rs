@@ -777,3 +777,100 @@ async fn r8_only_rs256_signing_keys_are_taken_from_the_jwks() {
     let v = with_keys(json!({"keys": [bare]}));
     v.verify_token(&google().token(&claims())).await.unwrap();
 }
+
+#[tokio::test]
+async fn oidc_follows_the_services_clock_unless_it_has_its_own() {
+    // A1 with EventServiceBuilder::clock: a token valid at the service's time is accepted,
+    // the same token an hour and more later is expired.
+    use gcp_events_core::testing::Recorder;
+    use gcp_events_core::EventService;
+    let token = google().token(&claims());
+    let service_at = |clock: TestClock| {
+        EventService::builder()
+            .oidc(
+                OidcConfig::new()
+                    .audience(TEST_AUDIENCE)
+                    .allowed_email(TEST_EMAIL)
+                    .key_source(
+                        KeySet::from_jwks_json(jwks(&[&google()]).to_string().as_bytes()).unwrap(),
+                    ),
+            )
+            .clock(clock)
+            .handler(Recorder::new())
+            .build()
+            .unwrap()
+    };
+    let request = || {
+        http::Request::post("/gcp-events/events/k/r")
+            .header("authorization", format!("Bearer {token}"))
+            .body(String::from("{}"))
+            .unwrap()
+    };
+    assert_eq!(
+        service_at(TestClock::at(now()))
+            .handle(request())
+            .await
+            .status(),
+        201
+    );
+    let later = TestClock::at(now() + Duration::from_secs(2 * 3600));
+    assert_eq!(service_at(later).handle(request()).await.status(), 401);
+}
+
+#[test]
+fn reason_codes_are_stable() {
+    // The codes are what logs and debug-mode `detail` show: renaming one is a breaking change.
+    for (error, code) in [
+        (AuthError::MissingToken, "missing_token"),
+        (AuthError::NotBearer, "not_a_bearer_token"),
+        (
+            AuthError::MultipleAuthorizationHeaders,
+            "multiple_authorization_headers",
+        ),
+        (
+            AuthError::MalformedAuthorizationHeader,
+            "malformed_authorization_header",
+        ),
+        (AuthError::TokenTooLong, "token_too_long"),
+        (AuthError::NotThreeSegments, "not_three_segments"),
+        (AuthError::MalformedHeader, "malformed_header"),
+        (AuthError::MalformedPayload, "malformed_payload"),
+        (AuthError::MalformedSignature, "malformed_signature"),
+        (AuthError::HeaderNotJsonObject, "header_not_json_object"),
+        (AuthError::PayloadNotJsonObject, "payload_not_json_object"),
+        (AuthError::AlgorithmNotAllowed, "algorithm_not_allowed"),
+        (
+            AuthError::CriticalHeaderUnsupported,
+            "critical_header_unsupported",
+        ),
+        (AuthError::KeyIdMissing, "key_id_missing"),
+        (AuthError::SignatureRemoved, "signature_removed"),
+        (AuthError::UnknownKeyId, "unknown_key_id"),
+        (AuthError::BadSignature, "bad_signature"),
+        (AuthError::ExpiryMissing, "expiry_missing"),
+        (AuthError::IssuedAtMissing, "issued_at_missing"),
+        (AuthError::TimeClaimNotNumeric, "time_claim_not_numeric"),
+        (AuthError::Expired, "expired"),
+        (AuthError::IssuedInFuture, "issued_in_future"),
+        (AuthError::IssuedAfterExpiry, "issued_after_expiry"),
+        (AuthError::LifetimeTooLong, "lifetime_too_long"),
+        (AuthError::NotYetValid, "not_yet_valid"),
+        (AuthError::WrongIssuer, "wrong_issuer"),
+        (AuthError::AudienceNotAString, "audience_not_a_string"),
+        (AuthError::WrongAudience, "wrong_audience"),
+        (AuthError::EmailNotVerified, "email_not_verified"),
+        (AuthError::EmailNotAllowed, "email_not_allowed"),
+        (AuthError::SubjectNotAllowed, "subject_not_allowed"),
+        (AuthError::KeysUnavailable, "key_source_unavailable"),
+    ] {
+        assert_eq!(error.reason(), code, "{error:?}");
+        assert_eq!(error.to_string(), code, "{error:?}");
+        let expected = match code {
+            "missing_token" | "not_a_bearer_token" => StatusCode::UNAUTHORIZED,
+            c if c.starts_with("email") || c.starts_with("subject") => StatusCode::FORBIDDEN,
+            "key_source_unavailable" => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::UNAUTHORIZED,
+        };
+        assert_eq!(error.status(), expected, "{error:?}");
+    }
+}

@@ -180,6 +180,8 @@ fn the_service_and_its_urls_share_one_prefix_rule() {
         "/a b",
         "/../x",
         "/%41",
+        "/:v1",
+        "/*",
     ] {
         let service = EventService::builder()
             .allow_unauthenticated()

@@ -618,3 +618,34 @@ proptest! {
         prop_assert_eq!(verify(&[k], &kind, &reference, token.as_deref(), now()), Ok(()));
     }
 }
+
+#[tokio::test]
+async fn u3_expiry_is_checked_against_the_services_clock() {
+    // U3 with EventServiceBuilder::clock: the service's clock, not the system's, decides.
+    use gcp_events_core::testing::{auth::TestClock, Recorder};
+    use gcp_events_core::EventService;
+    let issued = Utc.with_ymd_and_hms(2031, 5, 1, 12, 0, 0).unwrap();
+    let clock = TestClock::at(issued.into());
+    let recorder = Recorder::new();
+    let service = EventService::builder()
+        .signed_urls(key(1))
+        .clock(clock.clone())
+        .handler(recorder.clone())
+        .build()
+        .unwrap();
+    let url = service
+        .event_url("k", "r")
+        .base_url("")
+        .signed_until(&key(1), issued + chrono::Duration::seconds(60))
+        .build()
+        .unwrap();
+    let post = || {
+        http::Request::post(url.as_str())
+            .body(String::from("{}"))
+            .unwrap()
+    };
+    assert_eq!(service.handle(post()).await.status(), 201);
+    clock.advance(Duration::from_secs(61));
+    assert_eq!(service.handle(post()).await.status(), 401);
+    assert_eq!(recorder.count(), 1);
+}

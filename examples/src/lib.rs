@@ -185,9 +185,9 @@ pub fn service() -> Result<EventService, Box<dyn std::error::Error>> {
 /// silent fallback. With none of these set the receiver runs unauthenticated, and building the
 /// service logs a warning saying so.
 ///
-/// Eventarc posts CloudEvents to `/`, so that mount is added whenever the chosen auth can guard
+/// Eventarc posts CloudEvents to `/`, so that CloudEvents path is added whenever the chosen auth can guard
 /// it: OIDC, or none at all. A signed URL cannot name an event kind there, so a receiver on
-/// signed URLs alone does not mount it.
+/// signed URLs alone does not accept CloudEvents at `/`.
 pub fn auth_from_env(
     mut builder: EventServiceBuilder,
     var: impl Fn(&str) -> Option<String>,

@@ -217,7 +217,7 @@ async fn check_receiver(bin: &str) {
     let _ = next_line(&mut r).await; // printed before the failing handler ran
 
     // Paths outside the events path get the framework's bare 404; a segment that is not UTF-8
-    // once decoded gets the core's 400; the Eventarc mount wants a CloudEvent. Nothing is
+    // once decoded gets the core's 400; the CloudEvents path (`/`) wants a CloudEvent. Nothing is
     // printed for any of them.
     assert_eq!(
         post(r.addr, "/", "{}").await,

@@ -103,7 +103,10 @@ const DEFAULT_MIN_REFRESH_INTERVAL: Duration = Duration::from_secs(30);
 /// The signature segment Cloud Run puts in place of the real one after checking it itself.
 pub const SIGNATURE_REMOVED_BY_GOOGLE: &str = "SIGNATURE_REMOVED_BY_GOOGLE";
 
-/// The time source for token checks and the key cache; injectable for tests.
+/// The time source for every time check — OIDC token times, the key cache, signed-URL
+/// expiry — set on the service with
+/// [`EventServiceBuilder::clock`](crate::EventServiceBuilder::clock) (or for OIDC alone with
+/// [`OidcConfig::clock`]); injectable for tests.
 pub trait Clock: Send + Sync + 'static {
     /// The current time.
     fn now(&self) -> SystemTime;

@@ -13,8 +13,9 @@ use super::wire;
 
 /// A decoded Pub/Sub push (SPEC P2).
 ///
-/// Made by [`DecodedMessage::from_slice`] (or [`from_value`](DecodedMessage::from_value)) from a
-/// request body, or by [`DecodedMessage::from_value`] from an already parsed body.
+/// Made by [`DecodedMessage::from_slice`] from a request body, or by
+/// [`DecodedMessage::from_value`] from an already parsed one; [`Event::pubsub`](crate::Event::pubsub)
+/// gives it for every delivery format.
 ///
 /// # Decoding rules
 /// - `message` (an object) and `subscription` (a string) are required.

@@ -33,7 +33,7 @@
 //! | U3 signed URLs | `u3_signed_url_is_accepted_and_token_stripped`, `u3_bad_signed_url_is_401` |
 //! | C1 CloudEvents binary | `c1_binary_pubsub_cloud_event_is_decoded`, `c1_binary_header_values_are_unquoted_and_decoded_once`, `c1_invalid_binary_cloud_events_are_400` |
 //! | C2 structured, batch | `c2_structured_cloud_event_is_decoded`, `c2_data_and_data_base64`, `c2_batch_is_415`, `c2_route_and_limits_come_before_the_format` |
-//! | C3 Pub/Sub via Eventarc, the `/` mount | `c1_binary_pubsub_cloud_event_is_decoded`, `c3_eventarc_mount_names_events_by_type_and_subject` |
+//! | C3 Pub/Sub via Eventarc, the CloudEvents path `/` | `c1_binary_pubsub_cloud_event_is_decoded`, `c3_eventarc_mount_names_events_by_type_and_subject` |
 //! | C4 unwrapped push | `c4_unwrapped_push_with_metadata`, `c4_unwrapped_push_without_metadata_by_configuration` |
 //! | C5 one event model | `c5_same_message_in_every_format_decodes_the_same` (and every C case reads `Event`) |
 //! | A1 OIDC checks | `a2_invalid_token_is_401_invalid_token` (forged, expired, wrong `aud`, two headers), `a4_genuine_token_is_dispatched_with_claims` |
@@ -47,7 +47,6 @@
 //! | E10 one behaviour | every case asserts the exact status, headers and body, and runs per adapter |
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-#[doc(hidden)] // This repository's own fixtures; not (yet) a kit for users.
 pub mod auth;
 #[doc(hidden)]
 pub mod cases;

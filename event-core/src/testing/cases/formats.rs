@@ -308,6 +308,20 @@ where
         let expected = if header == batch { 415 } else { 400 };
         assert_eq!(judged.status, expected, "{header:?}: {judged:?}");
     }
+    // At the CloudEvents path too: the limit before "is this a CloudEvent at all?".
+    let builder = EventService::builder()
+        .allow_unauthenticated()
+        .body_limit(64)
+        .cloud_events_path("/")
+        .handler(rec.clone());
+    let addr = serve(&start, builder).await;
+    let plain = ("Content-Type", "application/json");
+    send(addr, &raw_request("POST", "/", &[plain], &large))
+        .await
+        .assert_json(413, json!({"error": "Request body too large"}));
+    send(addr, &raw_request("POST", "/", &[plain], small))
+        .await
+        .assert_json(400, json!({"error": "Expected a CloudEvent"}));
     assert_eq!(rec.count(), 0);
 }
 
