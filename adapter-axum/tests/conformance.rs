@@ -19,3 +19,12 @@ async fn start(service: EventService) -> SocketAddr {
 }
 
 gcp_events_core::conformance_suite!(start);
+
+/// The real Google Pub/Sub emulator pushing to this adapter (research `delivery.md`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pubsub_emulator_delivers_every_push_shape_exactly_once() {
+    gcp_events_core::testing::emulator::pubsub_emulator_delivers_every_push_shape_exactly_once(
+        start,
+    )
+    .await;
+}

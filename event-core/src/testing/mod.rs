@@ -52,6 +52,9 @@ pub mod auth;
 pub mod cases;
 #[doc(hidden)]
 pub mod client;
+pub mod emulator;
+pub mod redis;
+pub mod simulation;
 
 use std::sync::{Arc, Mutex};
 
