@@ -5,10 +5,12 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use gcp_events_core::auth::signed_url::UrlSigningKey;
 use gcp_events_core::auth::{OidcConfig, OidcMode};
 use gcp_events_core::cloudevents::CloudEventAttributes;
+use gcp_events_core::idempotency::{MemoryStore, RedisStore};
 use gcp_events_core::pubsub::{AttributeHeaders, DecodedMessage};
 use gcp_events_core::{
     async_trait, DeliveryFormat, Event, EventHandler, EventService, EventServiceBuilder,
@@ -128,6 +130,26 @@ impl EventHandler for AlwaysFail {
     }
 }
 
+/// Waits for the `ms` query parameter (milliseconds, at most 60 000; default 0) before the
+/// next handler prints the event: mounted for the kind `slow`, to show the handler timeout,
+/// load shedding and in-progress duplicates from the outside.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Slow;
+
+#[async_trait]
+impl EventHandler for Slow {
+    async fn handle(&self, event: &Event) -> HandlerResult {
+        let ms: u64 = match event.parameter("ms") {
+            Some(ms) => ms.parse().map_err(|_| {
+                HandlerError::new(format!("ms={ms:?} is not a number of milliseconds"))
+            })?,
+            None => 0,
+        };
+        tokio::time::sleep(Duration::from_millis(ms.min(60_000))).await;
+        Ok(())
+    }
+}
+
 /// The environment variables the receivers read (besides `HOST`, `PORT`, `RUST_LOG`).
 pub const KNOWN_SETTINGS: &[&str] = &[
     "GCP_EVENTS_AUDIENCE",
@@ -136,17 +158,23 @@ pub const KNOWN_SETTINGS: &[&str] = &[
     "GCP_EVENTS_TRUST_CLOUD_RUN_IAM",
     "GCP_EVENTS_URL_KEY",
     "GCP_EVENTS_ATTRIBUTE_HEADERS",
+    "GCP_EVENTS_HANDLER_TIMEOUT_MS",
+    "GCP_EVENTS_MAX_IN_FLIGHT",
+    "GCP_EVENTS_IDEMPOTENCY",
 ];
 
-/// The service every example receiver mounts: prints every event, fails kind `fail`,
+/// The service every example receiver mounts: prints every event, fails kind `fail`, waits
+/// `ms` milliseconds before printing kind `slow`,
 /// prefix `/gcp-events`, Eventarc CloudEvents at `/` when the auth allows, authentication from the
 /// environment (see [`auth_from_env`]); an unwrapped push's attributes are read from the
 /// headers named in `GCP_EVENTS_ATTRIBUTE_HEADERS` (comma-separated; `*` for every header but
 /// transport and credential headers; none by default). An unknown `GCP_EVENTS_*` variable is
-/// an error, so a misspelt setting never leaves the receiver open by accident.
-pub fn service() -> Result<EventService, Box<dyn std::error::Error>> {
+/// an error, so a misspelt setting never leaves the receiver open by accident. Delivery
+/// settings come from the environment too (see [`delivery_from_env`]).
+pub async fn service() -> Result<EventService, Box<dyn std::error::Error>> {
     let builder = EventService::builder()
         .prefix("/gcp-events")
+        .kind_handler("slow", Slow)
         .handler(PrintEvents)
         .kind_handler("fail", AlwaysFail);
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
@@ -161,6 +189,7 @@ pub fn service() -> Result<EventService, Box<dyn std::error::Error>> {
         )
         .into());
     }
+    let builder = delivery_from_env(builder, var).await?;
     let builder = auth_from_env(builder, var)?.unwrapped_attribute_headers(
         match var("GCP_EVENTS_ATTRIBUTE_HEADERS").as_deref() {
             None => AttributeHeaders::None,
@@ -169,6 +198,50 @@ pub fn service() -> Result<EventService, Box<dyn std::error::Error>> {
         },
     );
     Ok(builder.build()?)
+}
+
+/// Delivery settings from environment variables (read through `var`):
+///
+/// | variable | meaning |
+/// |---|---|
+/// | `GCP_EVENTS_HANDLER_TIMEOUT_MS` | handler deadline in milliseconds: past it, `504` and the handler is cancelled |
+/// | `GCP_EVENTS_MAX_IN_FLIGHT` | at most this many events handled at once; one more is `503` |
+/// | `GCP_EVENTS_IDEMPOTENCY` | `memory`, or a `redis://host:port/` URL shared by every instance |
+///
+/// A value that does not parse is an error, never ignored.
+pub async fn delivery_from_env(
+    mut builder: EventServiceBuilder,
+    var: impl Fn(&str) -> Option<String>,
+) -> Result<EventServiceBuilder, Box<dyn std::error::Error>> {
+    let number = |name: &str| -> Result<Option<u64>, String> {
+        var(name)
+            .map(|v| {
+                v.trim()
+                    .parse::<u64>()
+                    .map_err(|_| format!("{name}={v:?} is not a whole number"))
+            })
+            .transpose()
+    };
+    if let Some(ms) = number("GCP_EVENTS_HANDLER_TIMEOUT_MS")? {
+        builder = builder.handler_timeout(Duration::from_millis(ms));
+    }
+    if let Some(n) = number("GCP_EVENTS_MAX_IN_FLIGHT")? {
+        builder = builder.max_in_flight(usize::try_from(n)?);
+    }
+    match var("GCP_EVENTS_IDEMPOTENCY").as_deref() {
+        None => {}
+        Some("memory") => builder = builder.idempotency(MemoryStore::default()),
+        Some(url) if url.starts_with("redis://") => {
+            builder = builder.idempotency(RedisStore::connect(url).await?);
+        }
+        Some(other) => {
+            return Err(format!(
+                "GCP_EVENTS_IDEMPOTENCY={other:?}: use `memory` or a redis://host:port/ URL"
+            )
+            .into())
+        }
+    }
+    Ok(builder)
 }
 
 /// Authentication settings from environment variables (read through `var`):

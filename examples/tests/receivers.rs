@@ -372,6 +372,69 @@ per_receiver!(check_receiver_auth:
     poem_receiver_auth_from_env => "CARGO_BIN_EXE_poem-receiver",
 );
 
+/// With `GCP_EVENTS_IDEMPOTENCY` (here one real Redis shared by two receivers),
+/// `GCP_EVENTS_HANDLER_TIMEOUT_MS` and `GCP_EVENTS_MAX_IN_FLIGHT` the receivers de-duplicate
+/// across instances, cut slow handlers off, and shed load; what is not dispatched prints
+/// nothing. A setting that does not parse stops the receiver at start.
+async fn check_receiver_delivery(bin: &str) {
+    use gcp_events_core::testing::redis::RedisServer;
+    let redis = RedisServer::start();
+    let env = [
+        ("GCP_EVENTS_IDEMPOTENCY", redis.url()),
+        ("GCP_EVENTS_HANDLER_TIMEOUT_MS", "500".to_owned()),
+        ("GCP_EVENTS_MAX_IN_FLIGHT", "1".to_owned()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (mut a, mut b) = (start_with(bin, &env).await, start_with(bin, &env).await);
+    let push = r#"{"message": {"data": "eyJuIjoxfQ==", "messageId": "41"},
+                   "subscription": "projects/p/subscriptions/s"}"#;
+    let target = "/gcp-events/events/order/1";
+    assert_eq!(post(a.addr, target, push).await.0, 201);
+    assert_eq!(
+        post(b.addr, target, push).await.0,
+        200,
+        "a duplicate on the other instance"
+    );
+    assert_eq!(next_line(&mut a).await["pubsub"]["message_id"], "41");
+
+    // Past the 500 ms deadline: 504, and the cut-off handler never prints.
+    let (status, body) = post(a.addr, "/gcp-events/events/slow/1?ms=5000", "{}").await;
+    assert_eq!(status, 504, "{body}");
+    // One event in flight: the next is shed with 503 and not dispatched.
+    let busy = b.addr;
+    let slow =
+        tokio::spawn(async move { post(busy, "/gcp-events/events/slow/2?ms=300", "{}").await });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(post(b.addr, "/gcp-events/events/shed/1", "{}").await.0, 503);
+    assert_eq!(slow.await.unwrap().0, 201);
+    for r in [&mut a, &mut b] {
+        assert_eq!(
+            post(r.addr, "/gcp-events/events/marker/1", "{}").await.0,
+            201
+        );
+    }
+    // The next lines: a's marker (no timed-out slow line), b's slow then marker (no duplicate,
+    // no shed line).
+    assert_eq!(next_line(&mut a).await["kind"], "marker");
+    assert_eq!(next_line(&mut b).await["kind"], "slow");
+    assert_eq!(next_line(&mut b).await["kind"], "marker");
+
+    let out = receiver_command(bin)
+        .env("PORT", "0")
+        .env("GCP_EVENTS_MAX_IN_FLIGHT", "many")
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("GCP_EVENTS_MAX_IN_FLIGHT"));
+}
+
+per_receiver!(check_receiver_delivery:
+    axum_receiver_delivery_from_env => "CARGO_BIN_EXE_axum-receiver",
+    warp_receiver_delivery_from_env => "CARGO_BIN_EXE_warp-receiver",
+    poem_receiver_delivery_from_env => "CARGO_BIN_EXE_poem-receiver",
+);
+
 /// The codec example prints one JSON line per step; the decoded message is what was encoded.
 #[tokio::test]
 async fn codec_example() {

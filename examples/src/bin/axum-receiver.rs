@@ -7,7 +7,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     example::init_logging();
     // The service is a tower::Service: any tower layer can stand in front of it, here one that
     // opens a span per HTTP request (seen with RUST_LOG=tower_http=debug).
-    let app = gcp_events_axum::router(example::service()?)
+    let app = gcp_events_axum::router(example::service().await?)
         .layer(tower_http::trace::TraceLayer::new_for_http());
     let listener = tokio::net::TcpListener::bind(example::listen_addr()?).await?;
     example::announce(listener.local_addr()?, "axum");

@@ -9,7 +9,7 @@ use poem::EndpointExt;
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     example::init_logging();
     // The service in front of the app's other routes (none here but poem's 404).
-    let app = gcp_events_poem::mount(example::service()?, poem::Route::new())
+    let app = gcp_events_poem::mount(example::service().await?, poem::Route::new())
         // poem's 404 has a "not found" body; answer an empty one, as axum and warp do.
         .catch_error(|_: NotFoundError| async { poem::http::StatusCode::NOT_FOUND });
     let listener = tokio::net::TcpListener::bind(example::listen_addr()?).await?;

@@ -5,7 +5,7 @@ use gcp_events_examples as example;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     example::init_logging();
-    let routes = gcp_events_warp::filter(example::service()?);
+    let routes = gcp_events_warp::filter(example::service().await?);
     let listener = tokio::net::TcpListener::bind(example::listen_addr()?).await?;
     example::announce(listener.local_addr()?, "warp");
     // After the signal warp stops accepting and waits for open connections to finish.
