@@ -103,6 +103,17 @@ pub enum Claim {
     Done,
 }
 
+/// Lower-case hex, without a formatter per byte.
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
+}
+
 /// The random token that identifies one claim, so only its holder completes or releases it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ClaimToken(String);
@@ -114,7 +125,7 @@ impl ClaimToken {
         // The system's random source failing is not recoverable; a fixed token would still be
         // unique enough per key with the lease, but never seen in practice.
         let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes);
-        Self(bytes.iter().map(|b| format!("{b:02x}")).collect())
+        Self(hex(&bytes))
     }
 
     /// The token's text.
@@ -229,8 +240,11 @@ impl Idempotency {
         // holds nothing the sender chose verbatim.
         let identity = format!("{tag}:{}:{a}:{}:{b}", a.len(), b.len());
         let digest = ring::digest::digest(&ring::digest::SHA256, identity.as_bytes());
-        let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-        Some(format!("{}:{hex}", self.namespace))
+        let mut key = String::with_capacity(self.namespace.len() + 65);
+        key.push_str(&self.namespace);
+        key.push(':');
+        key.push_str(&hex(digest.as_ref()));
+        Some(key)
     }
 }
 
@@ -248,5 +262,63 @@ impl std::fmt::Debug for Idempotency {
             .field("on_store_failure", &self.on_store_failure)
             .field("namespace", &self.namespace)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Payload;
+
+    fn event(envelope: &str) -> Event {
+        Event::builder("k", "r")
+            .payload(Payload::from_json(envelope.to_owned()).unwrap())
+            .build()
+    }
+
+    #[test]
+    fn keys_are_per_identity_hashed_and_namespaced() {
+        let settings = Idempotency::new(MemoryStore::default()).namespace("ns");
+        let push = |sub: &str, id: &str| {
+            event(&format!(
+                r#"{{"message": {{"messageId": "{id}"}}, "subscription": "{sub}"}}"#
+            ))
+        };
+        let key = settings
+            .key_for(&push("projects/p/subscriptions/s", "1"))
+            .unwrap();
+        assert!(key.starts_with("ns:") && key.len() == 3 + 64, "{key}");
+        assert_eq!(
+            Some(key.clone()),
+            settings.key_for(&push("projects/p/subscriptions/s", "1"))
+        );
+        assert_ne!(
+            Some(key.clone()),
+            settings.key_for(&push("projects/p/subscriptions/t", "1"))
+        );
+        assert_ne!(
+            Some(key),
+            settings.key_for(&push("projects/p/subscriptions/s", "2"))
+        );
+        // Shifting text between the parts never gives the same key.
+        assert_ne!(
+            settings.key_for(&push("a:1", "b")),
+            settings.key_for(&push("a", "1:b"))
+        );
+        // No identity, no key: no message id, or not a push at all.
+        assert_eq!(
+            settings.key_for(&push("projects/p/subscriptions/s", "")),
+            None
+        );
+        assert_eq!(settings.key_for(&event(r#"{"plain": "json"}"#)), None);
+    }
+
+    #[test]
+    fn tokens_are_random_hex() {
+        let (a, b) = (ClaimToken::random(), ClaimToken::random());
+        assert_ne!(a, b);
+        assert_eq!(a.as_str().len(), 32);
+        assert!(a.as_str().bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(format!("{a:?}"), "ClaimToken(..)");
     }
 }

@@ -98,6 +98,28 @@ fn millis(duration: Duration) -> u64 {
         .max(1)
 }
 
+impl RedisStore {
+    /// Runs one of the scripts on `key` with the claim's token (and a time in ms).
+    async fn run(
+        &self,
+        script: &Script,
+        key: &str,
+        token: &ClaimToken,
+        time: Option<Duration>,
+    ) -> Result<i64, StoreError> {
+        let mut invocation = script.key(key);
+        invocation.arg(token.as_str());
+        if let Some(time) = time {
+            invocation.arg(millis(time));
+        }
+        let mut connection = self.connection.clone();
+        invocation
+            .invoke_async(&mut connection)
+            .await
+            .map_err(StoreError::new)
+    }
+}
+
 #[async_trait]
 impl IdempotencyStore for RedisStore {
     async fn claim(
@@ -106,20 +128,13 @@ impl IdempotencyStore for RedisStore {
         token: &ClaimToken,
         lease: Duration,
     ) -> Result<Claim, StoreError> {
-        let mut connection = self.connection.clone();
-        let found: i64 = self
-            .claim
-            .key(key)
-            .arg(token.as_str())
-            .arg(millis(lease))
-            .invoke_async(&mut connection)
-            .await
-            .map_err(StoreError::new)?;
-        match found {
-            1 => Ok(Claim::Acquired),
-            2 => Ok(Claim::Done),
-            _ => Ok(Claim::InProgress),
-        }
+        Ok(
+            match self.run(&self.claim, key, token, Some(lease)).await? {
+                1 => Claim::Acquired,
+                2 => Claim::Done,
+                _ => Claim::InProgress,
+            },
+        )
     }
 
     async fn complete(
@@ -128,27 +143,12 @@ impl IdempotencyStore for RedisStore {
         token: &ClaimToken,
         retention: Duration,
     ) -> Result<(), StoreError> {
-        let mut connection = self.connection.clone();
-        let _: i64 = self
-            .complete
-            .key(key)
-            .arg(token.as_str())
-            .arg(millis(retention))
-            .invoke_async(&mut connection)
+        self.run(&self.complete, key, token, Some(retention))
             .await
-            .map_err(StoreError::new)?;
-        Ok(())
+            .map(drop)
     }
 
     async fn release(&self, key: &str, token: &ClaimToken) -> Result<(), StoreError> {
-        let mut connection = self.connection.clone();
-        let _: i64 = self
-            .release
-            .key(key)
-            .arg(token.as_str())
-            .invoke_async(&mut connection)
-            .await
-            .map_err(StoreError::new)?;
-        Ok(())
+        self.run(&self.release, key, token, None).await.map(drop)
     }
 }
