@@ -11,7 +11,9 @@ use crate::config::Inner;
 use crate::error::ConfigError;
 use crate::event_url::DEFAULT_PREFIX;
 use crate::handler::{EventHandler, KindFilter};
-use crate::idempotency::{Idempotency, DEFAULT_LEASE, LEASE_MARGIN};
+use crate::idempotency::{
+    deadline_within, Idempotency, DEFAULT_LEASE, LEASE_MARGIN, MAX_TIME, MIN_SETTLE_TIME,
+};
 use crate::pubsub::AttributeHeaders;
 use crate::route;
 use crate::service::EventService;
@@ -223,7 +225,8 @@ impl EventServiceBuilder {
     /// runs, local values are dropped, and anything it spawned keeps running. Write handlers so
     /// that stopping at any `.await` leaves nothing half-done that a redelivery cannot repair
     /// (commit at the end, or make each step idempotent). Needs a Tokio runtime with its time
-    /// driver (any `#[tokio::main]`).
+    /// driver (any `#[tokio::main]`). With [`idempotency`](Self::idempotency) and no timeout,
+    /// the claim's lease sets one (see [`crate::idempotency`]).
     pub fn handler_timeout(mut self, timeout: Duration) -> Self {
         self.handler_timeout = Some(timeout);
         self
@@ -280,14 +283,32 @@ impl EventServiceBuilder {
         if self.handler_timeout == Some(Duration::ZERO) {
             return Err(ConfigError::ZeroHandlerTimeout);
         }
+        // Past a year a time is as good as forever, and stays clear of overflow everywhere.
+        // (A timeout stops at half of that, so that a lease can always outlive it.)
+        let mut handler_timeout = self.handler_timeout.map(|t| t.min(MAX_TIME / 2));
         let idempotency = match self.idempotency {
-            Some(settings) => {
-                let lease = settings.lease.unwrap_or(match self.handler_timeout {
-                    Some(timeout) => timeout.saturating_add(LEASE_MARGIN),
-                    None => DEFAULT_LEASE,
-                });
-                if let Some(timeout) = self.handler_timeout.filter(|t| *t > lease) {
-                    return Err(ConfigError::LeaseShorterThanTimeout { lease, timeout });
+            Some(mut settings) => {
+                settings.retention = settings.retention.min(MAX_TIME);
+                let lease = settings
+                    .lease
+                    .unwrap_or(match handler_timeout {
+                        Some(timeout) => timeout.saturating_add(LEASE_MARGIN),
+                        None => DEFAULT_LEASE,
+                    })
+                    .min(MAX_TIME);
+                match handler_timeout {
+                    Some(timeout) if lease < timeout.saturating_add(MIN_SETTLE_TIME) => {
+                        return Err(ConfigError::LeaseShorterThanTimeout { lease, timeout });
+                    }
+                    Some(_) => {}
+                    // Handlers never outlive their claim: the lease sets their deadline.
+                    None if lease < MIN_SETTLE_TIME * 2 => {
+                        return Err(ConfigError::LeaseShorterThanTimeout {
+                            lease,
+                            timeout: Duration::ZERO,
+                        });
+                    }
+                    None => handler_timeout = Some(deadline_within(lease)),
                 }
                 Some((settings, lease))
             }
@@ -338,7 +359,7 @@ impl EventServiceBuilder {
             clock,
             unwrapped_push: self.unwrapped_push,
             attribute_headers: self.attribute_headers,
-            handler_timeout: self.handler_timeout,
+            handler_timeout,
             in_flight: self
                 .max_in_flight
                 .map(|n| (Arc::new(Semaphore::new(n.min(Semaphore::MAX_PERMITS))), n)),

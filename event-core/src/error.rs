@@ -229,11 +229,10 @@ pub enum ConfigError {
     /// `handler_timeout(0)`: every handler would time out.
     #[error("invalid handler_timeout: it must be greater than zero")]
     ZeroHandlerTimeout,
-    /// An idempotency lease shorter than the handler timeout: a claim could expire while its
-    /// holder is still handling, letting a duplicate run alongside.
-    #[error(
-        "the idempotency lease ({lease:?}) must be at least the handler timeout ({timeout:?})"
-    )]
+    /// An idempotency lease shorter than the handler timeout + 1 s (or than 2 s without a
+    /// timeout): a claim could expire while its holder is still handling or settling, letting
+    /// a duplicate run alongside.
+    #[error("the idempotency lease ({lease:?}) must be at least the handler timeout ({timeout:?}) plus 1 s, and at least 2 s")]
     LeaseShorterThanTimeout {
         /// The lease.
         lease: std::time::Duration,

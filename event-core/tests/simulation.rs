@@ -39,16 +39,12 @@ async fn with_idempotency_and_a_deadline_every_message_is_handled_exactly_once()
         "every message handled once"
     );
     assert_eq!(report.handled_more_than_once, 0, "none handled twice");
-    // The faults really happened: failures, timeouts (504), duplicates refused or acknowledged.
+    // The faults really happened: failures, slow attempts (answered 504 or past the deadline),
+    // duplicates acknowledged unrun.
+    let status = |s: u16| report.statuses.get(&s).copied().unwrap_or(0);
     assert!(report.injected_failures > 1_000, "{report:?}");
-    assert!(
-        report.statuses.get(&504).copied().unwrap_or(0) > 50,
-        "{report:?}"
-    );
-    assert!(
-        report.statuses.get(&200).copied().unwrap_or(0) > 100,
-        "{report:?}"
-    );
+    assert!(status(504) + report.deadline_expiries > 50, "{report:?}");
+    assert!(status(200) > 100, "{report:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

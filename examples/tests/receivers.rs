@@ -381,7 +381,7 @@ async fn check_receiver_delivery(bin: &str) {
     let redis = RedisServer::start();
     let env = [
         ("GCP_EVENTS_IDEMPOTENCY", redis.url()),
-        ("GCP_EVENTS_HANDLER_TIMEOUT_MS", "500".to_owned()),
+        ("GCP_EVENTS_HANDLER_TIMEOUT_MS", "2000".to_owned()),
         ("GCP_EVENTS_MAX_IN_FLIGHT", "1".to_owned()),
     ];
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -397,14 +397,15 @@ async fn check_receiver_delivery(bin: &str) {
     );
     assert_eq!(next_line(&mut a).await["pubsub"]["message_id"], "41");
 
-    // Past the 500 ms deadline: 504, and the cut-off handler never prints.
+    // Past the 2 s deadline: 504, and the cut-off handler never prints.
     let (status, body) = post(a.addr, "/gcp-events/events/slow/1?ms=5000", "{}").await;
     assert_eq!(status, 504, "{body}");
     // One event in flight: the next is shed with 503 and not dispatched.
     let busy = b.addr;
     let slow =
-        tokio::spawn(async move { post(busy, "/gcp-events/events/slow/2?ms=300", "{}").await });
-    tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::spawn(async move { post(busy, "/gcp-events/events/slow/2?ms=1500", "{}").await });
+    // Half a second for the slow request to reach its handler; it then holds the place 1 s more.
+    tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(post(b.addr, "/gcp-events/events/shed/1", "{}").await.0, 503);
     assert_eq!(slow.await.unwrap().0, 201);
     for r in [&mut a, &mut b] {

@@ -47,9 +47,16 @@ struct State {
 #[derive(Debug)]
 struct Entry {
     serial: u64,
-    expires: Instant,
+    /// `None`: never (a time too far ahead to represent).
+    expires: Option<Instant>,
     /// `Some(token)` while claimed, `None` once done.
     claim: Option<ClaimToken>,
+}
+
+impl Entry {
+    fn live(&self, now: Instant) -> bool {
+        self.expires.is_none_or(|at| at > now)
+    }
 }
 
 impl Default for MemoryStore {
@@ -74,7 +81,8 @@ impl MemoryStore {
 }
 
 impl State {
-    fn write(&mut self, key: &str, expires: Instant, claim: Option<ClaimToken>) {
+    fn write(&mut self, key: &str, ttl: Duration, claim: Option<ClaimToken>) {
+        let expires = Instant::now().checked_add(ttl);
         self.serial += 1;
         let serial = self.serial;
         self.entries.insert(
@@ -86,13 +94,20 @@ impl State {
             },
         );
         self.order.push_back((serial, key.to_owned()));
+        // Settled or rewritten entries leave stale queue items behind: keep the queue within
+        // twice the entries, so it never grows without bound.
+        if self.order.len() > 2 * self.entries.len() + 64 {
+            let entries = &self.entries;
+            self.order
+                .retain(|(serial, key)| entries.get(key).is_some_and(|e| e.serial == *serial));
+        }
     }
 
     /// Drops expired entries from the front of the queue, and stale queue items.
     fn sweep(&mut self, now: Instant) {
         while let Some((serial, key)) = self.order.front() {
             match self.entries.get(key) {
-                Some(entry) if entry.serial == *serial && entry.expires > now => break,
+                Some(entry) if entry.serial == *serial && entry.live(now) => break,
                 Some(entry) if entry.serial == *serial => {
                     self.entries.remove(key);
                 }
@@ -102,8 +117,13 @@ impl State {
         }
     }
 
-    /// Makes room for one more entry: drops the oldest done mark, keeping live claims.
-    fn make_room(&mut self, capacity: usize) -> bool {
+    /// Makes room for one more entry: drops expired entries, then the oldest done mark,
+    /// keeping live claims.
+    fn make_room(&mut self, capacity: usize, now: Instant) -> bool {
+        if self.entries.len() < capacity {
+            return true;
+        }
+        self.entries.retain(|_, entry| entry.live(now));
         if self.entries.len() < capacity {
             return true;
         }
@@ -134,16 +154,16 @@ impl IdempotencyStore for MemoryStore {
         let mut state = self.state();
         state.sweep(now);
         match state.entries.get(key) {
-            Some(entry) if entry.expires > now && entry.claim.is_none() => return Ok(Claim::Done),
-            Some(entry) if entry.expires > now => return Ok(Claim::InProgress),
+            Some(entry) if entry.live(now) && entry.claim.is_none() => return Ok(Claim::Done),
+            Some(entry) if entry.live(now) => return Ok(Claim::InProgress),
             _ => {}
         }
-        if !state.make_room(self.capacity) {
+        if !state.make_room(self.capacity, now) {
             return Err(StoreError::new(
                 "memory idempotency store is full of live claims",
             ));
         }
-        state.write(key, now + lease, Some(token.clone()));
+        state.write(key, lease, Some(token.clone()));
         Ok(Claim::Acquired)
     }
 
@@ -155,7 +175,7 @@ impl IdempotencyStore for MemoryStore {
     ) -> Result<(), StoreError> {
         let mut state = self.state();
         if state.entries.get(key).and_then(|e| e.claim.as_ref()) == Some(token) {
-            state.write(key, Instant::now() + retention, None);
+            state.write(key, retention, None);
         }
         Ok(())
     }

@@ -7,11 +7,14 @@
 //! [`EventServiceBuilder::idempotency`](crate::EventServiceBuilder::idempotency) the service
 //! claims each delivery before dispatching it, keyed by its identity:
 //!
-//! | delivery | identity |
+//! | delivery | identity (with the event's kind and reference) |
 //! |---|---|
 //! | wrapped push (JSON envelope) | subscription + message id |
 //! | unwrapped push | `x-goog-pubsub-subscription-name` + `x-goog-pubsub-message-id` |
 //! | CloudEvent (binary or structured) | `source` + `id` |
+//!
+//! The kind and reference are part of it: one message delivered to two routes (two Eventarc
+//! triggers on one topic) is two deliveries, each handled once.
 //!
 //! A delivery without an identity (a plain JSON post, an unwrapped push without metadata) is
 //! dispatched as it would be without idempotency.
@@ -24,9 +27,13 @@
 //! | the store failing | by [`StoreFailure`]: `503` (default) or dispatched without de-duplication | by policy |
 //!
 //! A claim is a lease: if its holder dies mid-handler, the claim expires after
-//! [`Idempotency::lease`] (never shorter than the handler deadline), so the redelivery runs and
-//! nothing is lost. A request dropped before it finishes (the connection closed) releases its
-//! claim. A done mark is kept for [`Idempotency::retention`].
+//! [`Idempotency::lease`], so the redelivery runs and nothing is lost. Handlers never outlive
+//! their claim: the lease is at least the handler timeout plus a second, and without a
+//! [`handler_timeout`](crate::EventServiceBuilder::handler_timeout) the lease minus 30 s (half
+//! of a lease under a minute) becomes the handlers' deadline. A request dropped before it
+//! finishes (the connection closed) settles its claim in the background. A done mark is kept
+//! for [`Idempotency::retention`]. Every store call is bounded by 2 s; one that takes longer
+//! is a store failure.
 //!
 //! Two stores come with the crate: [`MemoryStore`] (one instance; bounded, with TTLs) and,
 //! with the `redis` feature, `RedisStore` (many instances share one Redis). Implement
@@ -182,6 +189,21 @@ pub(crate) const DEFAULT_LEASE: Duration = Duration::from_secs(600);
 /// How much longer than the handler timeout a claim lives by default.
 pub(crate) const LEASE_MARGIN: Duration = Duration::from_secs(30);
 
+/// The least a claim outlives the handler deadline, for the claim to be settled.
+pub(crate) const MIN_SETTLE_TIME: Duration = Duration::from_secs(1);
+
+/// The longest any store call may take before it counts as a store failure.
+pub(crate) const STORE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// The longest lease or retention a store is asked for (longer is clamped): a year.
+pub(crate) const MAX_TIME: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// The handlers' deadline when idempotency is on and no handler timeout was set: the lease
+/// less 30 s, or half a lease under a minute.
+pub(crate) fn deadline_within(lease: Duration) -> Duration {
+    lease.saturating_sub(LEASE_MARGIN.min(lease / 2))
+}
+
 impl Idempotency {
     /// Settings for `store`: lease = handler timeout + 30 s (600 s without a timeout),
     /// retention 1 h, fail closed, namespace `gcp-events`.
@@ -196,7 +218,9 @@ impl Idempotency {
     }
 
     /// How long a claim lives if its holder never settles it (an instance killed
-    /// mid-handler). Must be at least the handler timeout; building refuses a shorter one.
+    /// mid-handler). Default: the handler timeout + 30 s, or 600 s without one. Building
+    /// refuses a lease shorter than the handler timeout + 1 s; without a handler timeout, the
+    /// lease sets the handlers' deadline (see the [module docs](self)).
     pub fn lease(mut self, lease: Duration) -> Self {
         self.lease = Some(lease);
         self
@@ -236,9 +260,18 @@ impl Idempotency {
         if a.is_empty() || b.is_empty() {
             return None;
         }
-        // Length-prefixed, so no two identities share a key; hashed, so the key is short and
-        // holds nothing the sender chose verbatim.
-        let identity = format!("{tag}:{}:{a}:{}:{b}", a.len(), b.len());
+        // The target too: one message pushed to two routes (two triggers, two subscriptions
+        // on one URL prefix) is two deliveries with different handlers. Length-prefixed, so no
+        // two identities share a key; hashed, so the key is short and holds nothing the sender
+        // chose verbatim.
+        let (kind, reference) = (event.kind(), event.reference());
+        let identity = format!(
+            "{tag}:{}:{kind}:{}:{reference}:{}:{a}:{}:{b}",
+            kind.len(),
+            reference.len(),
+            a.len(),
+            b.len()
+        );
         let digest = ring::digest::digest(&ring::digest::SHA256, identity.as_bytes());
         let mut key = String::with_capacity(self.namespace.len() + 65);
         key.push_str(&self.namespace);

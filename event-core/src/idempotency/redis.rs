@@ -92,8 +92,10 @@ impl RedisStore {
     }
 }
 
+/// Milliseconds for `PX`: at least 1, at most a year (Redis refuses an expiry past its clock's
+/// range).
 fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis())
+    u64::try_from(duration.min(super::MAX_TIME).as_millis())
         .unwrap_or(u64::MAX)
         .max(1)
 }

@@ -16,13 +16,22 @@ impl RedisServer {
     /// Starts `redis-server` on a free port of 127.0.0.1 and waits until it answers `PING`.
     /// Panics with what to install when there is no `redis-server`.
     pub fn start() -> Self {
-        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free loopback port");
-        let mut server = Self { child: None, port };
-        server.restart();
-        server
+        let mut server = Self {
+            child: None,
+            port: 0,
+        };
+        // The port is free when chosen; another test may take it before redis-server binds,
+        // and then redis-server exits: try another.
+        for _ in 0..5 {
+            server.port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+                .and_then(|l| l.local_addr())
+                .map(|a| a.port())
+                .expect("a free loopback port");
+            if server.try_start() {
+                return server;
+            }
+        }
+        panic!("redis-server did not come up on any of 5 free ports");
     }
 
     /// `redis://127.0.0.1:PORT/`.
@@ -40,6 +49,15 @@ impl RedisServer {
 
     /// Starts the server again on the same port (after [`stop`](Self::stop)).
     pub fn restart(&mut self) {
+        assert!(
+            self.try_start(),
+            "redis-server did not restart on port {}",
+            self.port
+        );
+    }
+
+    /// Starts the server on its port; `false` if it exited (the port was taken).
+    fn try_start(&mut self) -> bool {
         self.stop();
         let child = Command::new("redis-server")
             .args(["--bind", "127.0.0.1", "--port", &self.port.to_string()])
@@ -55,7 +73,18 @@ impl RedisServer {
             });
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(10);
-        while !self.answers_ping() {
+        loop {
+            let exited = self
+                .child
+                .as_mut()
+                .is_none_or(|c| c.try_wait().ok().flatten().is_some());
+            if exited {
+                self.child = None;
+                return false;
+            }
+            if self.answers_ping() {
+                return true;
+            }
             assert!(
                 Instant::now() < deadline,
                 "redis-server did not answer PING on port {} within 10 s",

@@ -202,7 +202,7 @@ impl Simulation {
         report
     }
 
-    /// Delivers message `n` until it is acknowledged (at most 1000 attempts).
+    /// Delivers message `n` until it is acknowledged (at most 10 000 attempts).
     async fn deliver(&self, service: &EventService, n: usize, log: &Mutex<Report>) -> bool {
         let record = |status: Option<u16>, duplicate: bool, expired: bool| {
             let mut log = log.lock().expect("log");
@@ -213,7 +213,7 @@ impl Simulation {
                 *log.statuses.entry(status).or_default() += 1;
             }
         };
-        for attempt in 0..1000u64 {
+        for attempt in 0..10_000u64 {
             if chance(self.seed, n as u64, attempt, 3) < self.duplicate_rate {
                 // A duplicate sent alongside: its answer acknowledges nothing.
                 let service = service.clone();
@@ -236,7 +236,7 @@ impl Simulation {
                 }
                 Ok(Ok(status)) => {
                     record(Some(status.as_u16()), false, false);
-                    tokio::time::sleep(Duration::from_millis(1)).await;
+                    tokio::time::sleep(Duration::from_millis(2)).await;
                 }
                 Ok(Err(_)) => record(None, false, false),
                 // The deadline passed; the attempt goes on, the message is sent again at once.

@@ -199,6 +199,10 @@ where
     post_push(addr, "1").await.assert_json(201, json!({}));
     post_push(addr, "1").await.assert_json(200, json!({}));
     post_push(addr, "2").await.assert_json(201, json!({}));
+    // The same message pushed to another route is another delivery, with its own handlers.
+    send(addr, &post(&path("other", "r"), &push("1")))
+        .await
+        .assert_json(201, json!({}));
     let unwrapped = [
         ("x-goog-pubsub-message-id", "1"),
         (
@@ -224,7 +228,7 @@ where
             .await
             .assert_json(201, json!({}));
     }
-    assert_eq!(rec.count(), 6);
+    assert_eq!(rec.count(), 7);
 }
 
 /// R5: a duplicate that arrives while the first delivery is being handled is answered 409
