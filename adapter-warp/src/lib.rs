@@ -1,10 +1,10 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
-use bytes::{Buf, Bytes};
+use bytes::Bytes;
 use futures_util::TryStreamExt;
 use gcp_events_core::{EventService, ResponseBody};
-use http::{Request, Response};
+use http::{header::HeaderValue, header::HOST, uri::Authority, HeaderMap, Request, Response};
 use http_body::Frame;
 use http_body_util::StreamBody;
 use warp::filters::path::FullPath;
@@ -23,30 +23,37 @@ pub fn filter(
     service: EventService,
 ) -> impl Filter<Extract = (Response<Bytes>,), Error = Rejection> + Clone {
     let owner = service.clone();
-    let owned = warp::path::full().and_then(move |path: FullPath| {
-        let mine = owner.owns_path(path.as_str());
+    // warp's path::full() (and peek, tail) panic on a target without a path (authority form,
+    // `CONNECT host:port`), and `end()` cannot tell it from `/`: such targets count as `/`.
+    let root = warp::path::end().map(|| None);
+    let path = root.or(warp::path::full().map(Some));
+    let owned = path.unify().and_then(move |path: Option<FullPath>| {
+        let path = path.map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+        let mine = owner.owns_path(&path);
         async move { mine.then_some(path).ok_or_else(warp::reject::not_found) }
     });
-    let query = warp::query::raw().or(warp::any().map(String::new)).unify();
+    let host_header = |h: Option<Authority>| h.and_then(|h| HeaderValue::from_str(h.as_str()).ok());
     owned
-        .and(query)
+        .and(warp::query::raw().or(warp::any().map(String::new)).unify())
         .and(warp::method())
         .and(warp::header::headers_cloned())
+        .and(warp::host::optional().or(warp::any().map(|| None)).unify())
         .and(warp::body::stream())
         .then(
-            move |path: FullPath, query: String, method, headers, body| {
+            move |path: String, query: String, method, mut headers: HeaderMap, host, body| {
                 let service = service.clone();
                 async move {
-                    let frames = TryStreamExt::map_ok(body, |mut buf| {
-                        let len = Buf::remaining(&buf);
-                        Frame::data(Buf::copy_to_bytes(&mut buf, len))
-                    });
-                    let mut request = Request::new(StreamBody::new(frames));
+                    let body = StreamBody::new(TryStreamExt::map_ok(body, Frame::data));
+                    let mut request = Request::new(body);
                     *request.method_mut() = method;
+                    // warp gives no URI: an HTTP/2 `:authority` stands in as the Host.
+                    if let Some(value) = host_header(host).filter(|_| !headers.contains_key(HOST)) {
+                        headers.insert(HOST, value);
+                    }
                     *request.headers_mut() = headers;
                     let target = match query.as_str() {
-                        "" => path.as_str().to_owned(),
-                        query => format!("{}?{query}", path.as_str()),
+                        "" => path,
+                        query => format!("{path}?{query}"),
                     };
                     // warp parsed this target from a valid request line, so it parses again;
                     // were it ever not to, the empty path answers 404.

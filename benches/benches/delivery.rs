@@ -24,6 +24,7 @@ fn push(message_id: u64) -> http::Request<Full<Bytes>> {
         .build()
         .to_bytes();
     http::Request::post("/gcp-events/events/order-paid/17")
+        .header("host", "localhost")
         .body(Full::new(Bytes::from(body)))
         .unwrap()
 }

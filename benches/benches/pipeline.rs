@@ -47,7 +47,7 @@ fn service(oidc: bool) -> EventService {
 }
 
 fn request(target: &str, headers: &[(&str, &str)], body: &Bytes) -> http::Request<Full<Bytes>> {
-    let mut request = http::Request::post(target);
+    let mut request = http::Request::post(target).header("host", "localhost");
     for (name, value) in headers {
         request = request.header(*name, *value);
     }

@@ -38,7 +38,11 @@
 //! - **warp** is not tower-based and has no catch-all that keeps the raw path, nor a filter
 //!   that yields the whole `http::Request`: the filter asks the service which paths it owns
 //!   (`owns_path`), then rebuilds the request from warp's parts (method, full path and raw query,
-//!   headers, the body stream as an `http_body::Body`).
+//!   headers, the body stream as an `http_body::Body`). warp's `path::full()` panics on a target
+//!   without a path (authority form, `CONNECT host:port`) and `path::end()` cannot tell that from
+//!   `/`, so such a target is taken as `/`; mount the filter at the top level (combine it with
+//!   `or`, do not nest it under `warp::path`). warp gives neither the HTTP version nor the URI's
+//!   authority, so an HTTP/2 `:authority` is passed on as the `Host` header.
 //! - **poem** is not tower-based either, and its `Route::nest` decodes the path itself,
 //!   answering a segment that is not UTF-8 with its own text 400: `mount(service, app)` sends
 //!   the paths the service owns to it before poem's router sees them, with poem's

@@ -29,6 +29,9 @@ pub(crate) enum RequestError {
         /// The configured bound in bytes.
         limit: usize,
     },
+    /// No `Host` where one is required, more than one, or an invalid one (RFC 9112 §3.2, R6).
+    #[error("the request needs exactly one valid Host header")]
+    InvalidHost,
     /// A path segment is not valid UTF-8 once percent-decoded (E1).
     #[error("a path segment is not valid UTF-8 once percent-decoded")]
     InvalidPathEncoding,
@@ -127,6 +130,7 @@ impl RequestError {
             Self::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::InvalidPathEncoding
+            | Self::InvalidHost
             | Self::InvalidQueryEncoding
             | Self::BodyRead(_)
             | Self::EmptyBody
@@ -149,6 +153,7 @@ impl RequestError {
             Self::MethodNotAllowed(_) => "Method not allowed".to_owned(),
             Self::UriTooLong { .. } => "Request URI too long".to_owned(),
             Self::InvalidPathEncoding => "Invalid percent-encoding in path".to_owned(),
+            Self::InvalidHost => "Exactly one valid Host header is required".to_owned(),
             Self::InvalidQueryEncoding => "Invalid percent-encoding in query string".to_owned(),
             Self::PayloadTooLarge { .. } => "Request body too large".to_owned(),
             Self::BodyRead(_) => "Request body could not be read".to_owned(),

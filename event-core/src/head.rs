@@ -39,7 +39,7 @@ pub(crate) struct Head<'a> {
     pub(crate) permit: Option<OwnedSemaphorePermit>,
 }
 
-/// Checks the head, in this order: target length (414), route (404/400), method (405),
+/// Checks the head, in this order: target length (414), Host (400), route (404/400), method (405),
 /// OIDC (401/403/503), query (400), signed URL (401), handlers (404), declared length (413),
 /// and last a place among the events in flight (503: shed before the body is read).
 pub(crate) async fn check<'a>(inner: &'a Inner, parts: &Parts) -> Result<Head<'a>, RequestError> {
@@ -50,6 +50,7 @@ pub(crate) async fn check<'a>(inner: &'a Inner, parts: &Parts) -> Result<Head<'a
             limit: inner.max_uri_length,
         });
     }
+    check_host(parts)?;
     let named = if inner.cloud_events_path.as_deref() == Some(path) {
         None
     } else {
@@ -102,6 +103,30 @@ pub(crate) async fn check<'a>(inner: &'a Inner, parts: &Parts) -> Result<Head<'a
         parameters,
         permit,
     })
+}
+
+/// RFC 9112 §3.2 (SPEC R6): more than one `Host` field, or one that is not a valid authority,
+/// is a 400 in any version; an HTTP/1.x request needs one (RFC 9112 requires it of 1.1; we
+/// ask it of 1.0 too, as no Google sender speaks 1.0); HTTP/2 and later need a Host or an
+/// `:authority` (which the server puts into the request's URI).
+fn check_host(parts: &Parts) -> Result<(), RequestError> {
+    let mut hosts = parts.headers.get_all(http::header::HOST).iter();
+    match (hosts.next(), hosts.next()) {
+        (Some(_), Some(_)) => Err(RequestError::InvalidHost),
+        (Some(host), None) => host
+            .to_str()
+            .ok()
+            .and_then(|h| h.parse::<http::uri::Authority>().ok())
+            .map(drop)
+            .ok_or(RequestError::InvalidHost),
+        (None, _) => match parts.version {
+            http::Version::HTTP_09 | http::Version::HTTP_10 | http::Version::HTTP_11 => {
+                Err(RequestError::InvalidHost)
+            }
+            _ if parts.uri.authority().is_some() => Ok(()),
+            _ => Err(RequestError::InvalidHost),
+        },
+    }
 }
 
 /// The signed-URL token, when keys are configured, is checked (with the service's clock)

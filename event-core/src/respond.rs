@@ -129,7 +129,7 @@ pub(crate) fn error(
 ///     .allow_unauthenticated()
 ///     .handler(handler_fn(|_event| async { Ok(()) }))
 ///     .build()?;
-/// let request = http::Request::post("/gcp-events/events/k/r").body(String::from("{}"))?;
+/// let request = http::Request::post("/gcp-events/events/k/r").header("host", "localhost").body(String::from("{}"))?;
 /// let response = service.handle(request).await;
 /// assert_eq!(response.status(), 201);
 /// assert_eq!(response.body().as_bytes(), b"{}");

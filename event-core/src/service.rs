@@ -38,7 +38,7 @@ use crate::route;
 ///     }))
 ///     .build()?;
 ///
-/// let request = http::Request::post("/gcp-events/events/order-paid/17?tenant=acme")
+/// let request = http::Request::post("/gcp-events/events/order-paid/17?tenant=acme").header("host", "localhost")
 ///     .body(String::from(r#"{"amount": 12}"#))?;
 /// let response = service.clone().oneshot(request).await?; // as a tower::Service
 /// assert_eq!(response.status(), 201);
@@ -48,7 +48,7 @@ use crate::route;
 /// let timed = tower::ServiceBuilder::new()
 ///     .timeout(std::time::Duration::from_secs(8))
 ///     .service(service);
-/// let request = http::Request::post("/gcp-events/events/order-paid/18").body(String::from("{}"))?;
+/// let request = http::Request::post("/gcp-events/events/order-paid/18").header("host", "localhost").body(String::from("{}"))?;
 /// assert_eq!(timed.oneshot(request).await?.status(), 201);
 /// # Ok(())
 /// # }
@@ -130,7 +130,9 @@ impl EventService {
     }
 
     /// Handles one request, start to finish; never panics and never fails: every outcome is a
-    /// response (SPEC E1–E9). The same as calling the service as a `tower::Service`.
+    /// response (SPEC E1–E9). The same as calling the service as a `tower::Service`. Like any
+    /// HTTP/1.1 server it needs exactly one valid `Host` header (SPEC R6): a request built by
+    /// hand needs `.header("host", …)` too.
     ///
     /// The head is checked before the body is touched (target length, route, method,
     /// authentication, query, signed URL, a handler for the kind, declared length, a place

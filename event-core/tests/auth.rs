@@ -694,6 +694,7 @@ async fn a5_r15_tokens_and_signed_url_tokens_never_reach_the_logs() {
         ),
     ] {
         let request = http::Request::post(target)
+            .header("host", "localhost")
             .header("authorization", format!("Bearer {token}"))
             .body(Full::new(bytes::Bytes::from_static(b"{}")))
             .unwrap();
@@ -802,6 +803,7 @@ async fn oidc_follows_the_services_clock_unless_it_has_its_own() {
     };
     let request = || {
         http::Request::post("/gcp-events/events/k/r")
+            .header("host", "localhost")
             .header("authorization", format!("Bearer {token}"))
             .body(String::from("{}"))
             .unwrap()

@@ -113,9 +113,13 @@ fn detect_mode(headers: &HeaderMap) -> Mode {
     // Valid as a JSON body, as binary-mode data and as a structured event alike.
     let body = r#"{"specversion":"1.0","id":"1","source":"//s","type":"t"}"#;
     let mut request = http::Request::post("/gcp-events/events/k/r")
+        .header("host", "localhost")
         .body(body.to_owned())
         .unwrap();
     *request.headers_mut() = headers.clone();
+    request
+        .headers_mut()
+        .insert(http::header::HOST, HeaderValue::from_static("localhost"));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();

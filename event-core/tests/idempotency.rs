@@ -16,6 +16,7 @@ fn push(id: &str) -> http::Request<String> {
         .build()
         .to_json_string();
     http::Request::post("/gcp-events/events/k/r")
+        .header("host", "localhost")
         .body(body)
         .unwrap()
 }

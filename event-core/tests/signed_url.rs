@@ -641,6 +641,7 @@ async fn u3_expiry_is_checked_against_the_services_clock() {
         .unwrap();
     let post = || {
         http::Request::post(url.as_str())
+            .header("host", "localhost")
             .body(String::from("{}"))
             .unwrap()
     };

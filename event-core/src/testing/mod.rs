@@ -44,6 +44,7 @@
 //! | R3 deadline, shedding | `r3_handler_timeout_is_504_and_cancels_the_handler`, `r3_overload_is_503_before_the_body_is_read` |
 //! | R4 idempotency | `r4_duplicate_of_a_handled_delivery_is_acknowledged_without_dispatch`, `r4_failed_deliveries_run_again_when_redelivered` (Redis: `event-core/tests/redis.rs`) |
 //! | R5 in progress, store failure | `r5_duplicate_in_progress_is_409_and_not_dispatched`, `r5_store_failure_refuses_or_dispatches_by_policy` |
+//! | R6 Host, request targets | `r6_exactly_one_valid_host_header`, `r6_unusual_request_targets_are_answered_cleanly` |
 //! | E10 one behaviour | every case asserts the exact status, headers and body, and runs per adapter |
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -160,6 +161,35 @@ impl EventHandler for Discarding {
     }
 }
 
+static UNEXPECTED_PANICS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Counts every panic in this process that does not come from the test kit itself (its
+/// deliberately panicking handlers, its assertions): a panic inside a framework or adapter is
+/// otherwise only a line on stderr and a dropped connection. Installed once; keeps the
+/// previous hook's output.
+#[doc(hidden)]
+pub fn watch_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let ours = info
+                .location()
+                .is_some_and(|l| l.file().replace('\\', "/").contains("src/testing/"));
+            if !ours {
+                UNEXPECTED_PANICS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+            previous(info);
+        }));
+    });
+}
+
+/// How many panics [`watch_panics`] has seen outside the test kit.
+#[doc(hidden)]
+pub fn unexpected_panics() -> usize {
+    UNEXPECTED_PANICS.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Expands the conformance suite into one `#[tokio::test]` per case for an adapter.
 /// `$start` is an async fn `(EventService) -> SocketAddr` serving the service on 127.0.0.1.
 #[macro_export]
@@ -230,6 +260,8 @@ macro_rules! conformance_suite {
             r4_failed_deliveries_run_again_when_redelivered,
             r5_duplicate_in_progress_is_409_and_not_dispatched,
             r5_store_failure_refuses_or_dispatches_by_policy,
+            r6_exactly_one_valid_host_header,
+            r6_unusual_request_targets_are_answered_cleanly,
         );
     };
 }
@@ -241,7 +273,13 @@ macro_rules! __conformance_cases {
         $(
             #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $case() {
+                $crate::testing::watch_panics();
                 $crate::testing::cases::$case(|service| $start(service)).await;
+                assert_eq!(
+                    $crate::testing::unexpected_panics(),
+                    0,
+                    "something panicked outside the handlers (see the panic message above)"
+                );
             }
         )*
     };

@@ -122,6 +122,7 @@ fn push(n: usize) -> http::Request<String> {
         .build()
         .to_json_string();
     http::Request::post("/gcp-events/events/sim/r")
+        .header("host", "localhost")
         .body(body)
         .expect("a valid request")
 }

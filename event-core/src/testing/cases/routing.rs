@@ -473,3 +473,84 @@ where
         );
     }
 }
+
+/// Sends raw bytes as they are (no `Host` added).
+async fn raw(addr: SocketAddr, text: &str) -> Option<crate::testing::client::HttpResponse> {
+    crate::testing::client::exchange(addr, text.as_bytes(), false).await
+}
+
+/// R6: an HTTP/1.1 request needs exactly one valid `Host` (RFC 9112 §3.2): none, two (equal
+/// or not) or an invalid one is a 400 from the core, the same through every adapter, and
+/// nothing is dispatched.
+pub async fn r6_exactly_one_valid_host_header<S, F>(start: S)
+where
+    S: Fn(EventService) -> F,
+    F: Future<Output = SocketAddr>,
+{
+    let (addr, rec) = recording(&start).await;
+    let target = path("k", "r");
+    let request = |hosts: &str| {
+        format!(
+            "POST {target} HTTP/1.1\r\n{hosts}Connection: close\r\nContent-Length: 2\r\n\r\n{{}}"
+        )
+    };
+    for hosts in [
+        "",
+        "Host: a.example\r\nHost: a.example\r\n",
+        "Host: a.example\r\nHost: b.example\r\n",
+        "Host: a b\r\n",
+    ] {
+        let resp = raw(addr, &request(hosts)).await.expect("an answer");
+        resp.assert_json(
+            400,
+            json!({"error": "Exactly one valid Host header is required"}),
+        );
+    }
+    assert_eq!(rec.count(), 0);
+    raw(addr, &request("Host: a.example:8080\r\n"))
+        .await
+        .expect("an answer")
+        .assert_json(201, json!({}));
+    assert_eq!(rec.count(), 1);
+}
+
+/// R6: unusual request targets — authority form (`CONNECT host:port`), asterisk form
+/// (`OPTIONS *`) — get a clean 4xx (or no answer at all, never a 2xx) and nothing is
+/// dispatched; the absolute form (`POST http://host/…`) reaches its route as usual, and so
+/// does a target with a fragment, which the HTTP parser (the `http` crate, under every
+/// framework) drops before anyone sees it; the server keeps serving. (The suite fails a case
+/// when anything panicked.)
+pub async fn r6_unusual_request_targets_are_answered_cleanly<S, F>(start: S)
+where
+    S: Fn(EventService) -> F,
+    F: Future<Output = SocketAddr>,
+{
+    let (addr, rec) = recording(&start).await;
+    let head = |line: &str| {
+        format!("{line}\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{{}}")
+    };
+    for line in [
+        "CONNECT 127.0.0.1:80 HTTP/1.1",
+        "POST 127.0.0.1:80 HTTP/1.1",
+        "OPTIONS * HTTP/1.1",
+        "POST * HTTP/1.1",
+    ] {
+        if let Some(resp) = raw(addr, &head(line)).await {
+            assert!((400..500).contains(&resp.status), "{line}: {resp:?}");
+        }
+        assert_eq!(rec.count(), 0, "{line}");
+    }
+    for line in [
+        format!("POST http://127.0.0.1{} HTTP/1.1", path("k", "r")),
+        format!("POST {}#fragment HTTP/1.1", path("k", "r")),
+    ] {
+        raw(addr, &head(&line))
+            .await
+            .expect("an answer")
+            .assert_json(201, json!({}));
+    }
+    send(addr, &post(&path("k", "r"), b"{}"))
+        .await
+        .assert_json(201, json!({}));
+    assert_eq!(rec.count(), 3);
+}
