@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of gcp-events-core's parsers and pipeline (cargo-fuzz, libFuzzer),
+# targets in event-core/fuzz/fuzz_targets, seeds in event-core/fuzz/seeds.
+#
+#   bash scripts/fuzz.sh --smoke        # every target for a few seconds on the seeds (CI)
+#   bash scripts/fuzz.sh [TARGET...]    # 10^7 executions per target, corpus kept in fuzz/corpus
+#
+# Needs the nightly toolchain and cargo-fuzz (installed here when missing). Runs without a
+# sanitizer (-s none): the crates forbid unsafe code, and the invariants are assertions.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../event-core/fuzz"
+
+if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+    cargo +nightly install --locked cargo-fuzz --version 0.13.2
+fi
+targets=(pubsub_decode unwrapped_headers cloudevent_binary cloudevent_structured jwt event_url pipeline)
+
+if [[ "${1:-}" == "--smoke" ]]; then
+    cargo +nightly fuzz build -s none -O
+    for t in "${targets[@]}"; do
+        scratch=$(mktemp -d)
+        # New inputs go to the scratch corpus; the committed seeds are only read.
+        cargo +nightly fuzz run -s none -O "$t" "$scratch" "seeds/$t" -- \
+            -max_total_time=7 -print_final_stats=1 2>&1 | grep -E '^stat::number_of_executed_units|^Done|ERROR|panicked' || true
+        status=${PIPESTATUS[0]}
+        rm -rf "$scratch"
+        if [[ $status -ne 0 ]]; then
+            echo "fuzz target $t failed (see above)" >&2
+            exit 1
+        fi
+        echo "fuzz $t: ok"
+    done
+    exit 0
+fi
+
+(( $# )) && targets=("$@")
+for t in "${targets[@]}"; do
+    mkdir -p "corpus/$t"
+    cargo +nightly fuzz run -s none -O "$t" "corpus/$t" "seeds/$t" -- \
+        -runs=10000000 -max_total_time=1200 -print_final_stats=1 -rss_limit_mb=2048
+done
