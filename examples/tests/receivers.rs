@@ -104,6 +104,8 @@ async fn post_with(addr: SocketAddr, target: &str, headers: &str, body: &str) ->
 /// push envelopes, and finishes an in-flight request after SIGTERM before exiting.
 async fn check_receiver(bin: &str) {
     let mut r = start_with(bin, &[("GCP_EVENTS_ATTRIBUTE_HEADERS", "origin")]).await;
+    // Logs piped to a file or a collector carry no terminal colour codes (SPEC O3).
+    assert!(!r.startup_log.contains('\u{1b}'), "{:?}", r.startup_log);
     // No auth settings: it runs, and says loudly that it is unauthenticated.
     assert!(
         r.startup_log.contains("UNAUTHENTICATED"),
