@@ -122,6 +122,13 @@ impl Event {
         &self.inner.context
     }
 
+    /// Sets the trace of an event just built, before anyone else holds it.
+    pub(crate) fn set_trace(&mut self, trace: Option<crate::TraceContext>) {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.context.trace = trace;
+        }
+    }
+
     /// The payload decoded as a Pub/Sub push envelope (SPEC P2), decoded on first call and cached.
     ///
     /// This is the one accessor for the Pub/Sub message whatever the delivery format (SPEC C5):
@@ -246,9 +253,10 @@ impl EventBuilder {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EventContext {
-    /// The request's trace header (`traceparent`, else `X-Cloud-Trace-Context`), to correlate
-    /// a handler's logs with Cloud Run's request log.
-    pub trace: Option<String>,
+    /// The trace the delivery continues (SPEC O2): from the `traceparent` header, a CloudEvent
+    /// `traceparent` extension, the `googclient_traceparent` message attribute, or
+    /// `X-Cloud-Trace-Context`, in that order (see [`TraceContext`](crate::TraceContext)).
+    pub trace: Option<crate::TraceContext>,
     /// The verified caller, when the service authenticates with OIDC (SPEC A4). `None` when
     /// requests are authenticated otherwise (signed URLs) or not at all.
     pub claims: Option<crate::auth::VerifiedClaims>,
@@ -262,9 +270,9 @@ pub struct EventContext {
 }
 
 impl EventContext {
-    /// A context with a trace header value.
-    pub fn with_trace(mut self, trace: impl Into<String>) -> Self {
-        self.trace = Some(trace.into());
+    /// A context with a trace.
+    pub fn with_trace(mut self, trace: crate::TraceContext) -> Self {
+        self.trace = Some(trace);
         self
     }
 

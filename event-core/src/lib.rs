@@ -25,6 +25,7 @@ mod route;
 mod service;
 #[cfg(feature = "test-util")]
 pub mod testing;
+mod trace;
 
 pub use async_trait::async_trait;
 pub use builder::EventServiceBuilder;
@@ -37,3 +38,4 @@ pub use respond::ResponseBody;
 pub use service::EventService;
 #[cfg(feature = "tower")]
 pub use service::ResponseFuture;
+pub use trace::TraceContext;

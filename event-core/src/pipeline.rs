@@ -24,6 +24,7 @@ use crate::handler::Handlers;
 use crate::head::{self, Head, Target};
 use crate::idempotency::{self, Skip};
 use crate::respond::{self, ResponseBody};
+use crate::trace::TraceContext;
 
 /// How a request ended, for the request's log line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,9 +145,6 @@ where
         pubsub,
     } = delivered;
     let mut context = EventContext::default().with_format(format);
-    if let Some(trace) = trace_header(&parts.headers) {
-        context = context.with_trace(trace);
-    }
     if let Some(claims) = claims {
         context = context.with_claims(claims);
     }
@@ -160,9 +158,20 @@ where
     if let Some(message) = pubsub {
         event = event.pubsub_message(message);
     }
+    let mut event = event.build();
+    // The trace: headers and CloudEvent first; the message attribute only when neither has one
+    // (it needs the push decoded, which the handler then finds cached).
+    let trace =
+        TraceContext::of_delivery(&parts.headers, event.context().cloud_event.as_ref(), || {
+            event.pubsub().ok().map(|m| &m.attributes)
+        });
+    if let Some(trace) = &trace {
+        span.record("trace_id", trace.trace_id.as_str());
+    }
+    event.set_trace(trace);
     Ok(Accepted {
         handlers,
-        event: event.build(),
+        event,
         _permit: permit,
     })
 }
@@ -241,12 +250,4 @@ async fn finish(
             failed(err, Outcome::TimedOut)
         }
     }
-}
-
-fn trace_header(headers: &http::HeaderMap) -> Option<String> {
-    headers
-        .get("traceparent")
-        .or_else(|| headers.get("x-cloud-trace-context"))
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
 }

@@ -148,6 +148,7 @@ impl EventService {
             kind = tracing::field::Empty,
             reference = tracing::field::Empty,
             message_id = tracing::field::Empty,
+            trace_id = tracing::field::Empty,
             status = tracing::field::Empty,
             outcome = tracing::field::Empty,
             latency_us = tracing::field::Empty,

@@ -291,3 +291,62 @@ where
         .assert_json(200, json!({}));
     assert_eq!(rec.names(), ["first"]);
 }
+
+/// O2: the trace is continued from the `traceparent` header, else the `googclient_traceparent`
+/// attribute of a push, else `X-Cloud-Trace-Context`; an invalid header is skipped.
+pub async fn o2_trace_context_is_continued<S, F>(start: S)
+where
+    S: Fn(EventService) -> F,
+    F: Future<Output = SocketAddr>,
+{
+    let (addr, rec) = recording(&start).await;
+    let traceparent = |c: char| format!("00-{}-00f067aa0ba902b7-01", c.to_string().repeat(32));
+    let envelope = PushEnvelope::builder("projects/p/subscriptions/s")
+        .json(&json!({}))
+        .unwrap()
+        .attribute("googclient_traceparent", traceparent('b'))
+        .build()
+        .to_bytes();
+    let header_a = traceparent('a');
+    let cloud = "cccccccccccccccccccccccccccccccc/10;o=0";
+    for (headers, body, trace_id, span_id, sampled) in [
+        (
+            vec![("traceparent", header_a.as_str())],
+            &envelope,
+            'a',
+            "00f067aa0ba902b7",
+            true,
+        ),
+        (
+            vec![("traceparent", "garbage")],
+            &envelope,
+            'b',
+            "00f067aa0ba902b7",
+            true,
+        ),
+        (
+            vec![("x-cloud-trace-context", cloud)],
+            &b"{}".to_vec(),
+            'c',
+            "000000000000000a",
+            false,
+        ),
+    ] {
+        let raw = crate::testing::client::raw_request("POST", &path("k", "r"), &headers, body);
+        send(addr, &raw).await.assert_json(201, json!({}));
+        let events = rec.events();
+        let trace = events
+            .last()
+            .unwrap()
+            .context()
+            .trace
+            .clone()
+            .expect("a trace");
+        assert_eq!(trace.trace_id, trace_id.to_string().repeat(32));
+        assert_eq!((trace.span_id.as_str(), trace.sampled), (span_id, sampled));
+    }
+    send(addr, &post(&path("k", "r"), b"{}"))
+        .await
+        .assert_json(201, json!({}));
+    assert_eq!(rec.events().last().unwrap().context().trace, None);
+}
