@@ -6,20 +6,8 @@
 use std::time::{Duration, Instant};
 
 use gcp_events_core::idempotency::{Idempotency, MemoryStore};
-use gcp_events_core::pubsub::PushEnvelope;
+use gcp_events_core::testing::push_request;
 use gcp_events_core::{handler_fn, ConfigError, EventService};
-
-fn push(id: &str) -> http::Request<String> {
-    let body = PushEnvelope::builder("projects/p/subscriptions/s")
-        .bytes(b"x")
-        .message_id(id)
-        .build()
-        .to_json_string();
-    http::Request::post("/gcp-events/events/k/r")
-        .header("host", "localhost")
-        .body(body)
-        .unwrap()
-}
 
 fn builder() -> gcp_events_core::EventServiceBuilder {
     EventService::builder()
@@ -61,7 +49,7 @@ async fn without_a_handler_timeout_the_lease_is_the_handlers_deadline() {
         .build()
         .unwrap();
     let started = Instant::now();
-    assert_eq!(service.handle(push("1")).await.status(), 504);
+    assert_eq!(service.handle(push_request("1", "x")).await.status(), 504);
     let waited = started.elapsed();
     assert!(
         waited >= Duration::from_millis(900) && waited < Duration::from_secs(10),
@@ -78,6 +66,6 @@ async fn times_too_large_to_represent_do_not_overflow() {
         .handler(handler_fn(|_event| async { Ok(()) }))
         .build()
         .unwrap();
-    assert_eq!(service.handle(push("1")).await.status(), 201);
-    assert_eq!(service.handle(push("1")).await.status(), 200);
+    assert_eq!(service.handle(push_request("1", "x")).await.status(), 201);
+    assert_eq!(service.handle(push_request("1", "x")).await.status(), 200);
 }

@@ -10,22 +10,9 @@ use std::time::{Duration, Instant};
 use gcp_events_core::idempotency::{
     Claim, ClaimToken, Idempotency, IdempotencyStore, MemoryStore, RedisStore, StoreFailure,
 };
-use gcp_events_core::pubsub::PushEnvelope;
+use gcp_events_core::testing::push_request;
 use gcp_events_core::testing::redis::RedisServer;
 use gcp_events_core::{handler_fn, EventService};
-
-fn push(message_id: &str) -> http::Request<String> {
-    let body = PushEnvelope::builder("projects/p/subscriptions/s")
-        .json(&serde_json::json!({"id": message_id}))
-        .unwrap()
-        .message_id(message_id)
-        .build()
-        .to_json_string();
-    http::Request::post("/gcp-events/events/k/r")
-        .header("host", "localhost")
-        .body(body)
-        .unwrap()
-}
 
 /// A service whose handler counts dispatches per message and takes `work` to run.
 fn counting(
@@ -129,7 +116,11 @@ async fn r5_two_instances_sharing_redis_handle_each_message_once() {
             for service in [a.clone(), b.clone()] {
                 let id = format!("m{n}");
                 tasks.push(tokio::spawn(async move {
-                    service.handle(push(&id)).await.status().as_u16()
+                    service
+                        .handle(push_request(&id, "{}"))
+                        .await
+                        .status()
+                        .as_u16()
                 }));
             }
         }
@@ -174,12 +165,12 @@ async fn r5_redis_stopping_mid_run_never_acknowledges_an_unhandled_event() {
         Idempotency::new(open_store).on_store_failure(StoreFailure::DispatchWithoutDeduplication),
         Duration::ZERO,
     );
-    assert_eq!(closed.handle(push("1")).await.status(), 201);
+    assert_eq!(closed.handle(push_request("1", "{}")).await.status(), 201);
     redis.stop();
 
     // Fail closed (the default): refused quickly, not dispatched; Pub/Sub redelivers later.
     let started = Instant::now();
-    let refused = closed.handle(push("2")).await;
+    let refused = closed.handle(push_request("2", "{}")).await;
     assert_eq!(refused.status(), 503);
     assert_eq!(refused.headers()["retry-after"], "1");
     assert!(
@@ -189,14 +180,14 @@ async fn r5_redis_stopping_mid_run_never_acknowledges_an_unhandled_event() {
     );
     assert_eq!(handled.load(Ordering::SeqCst), 1);
     // Fail open, by choice: handled without de-duplication.
-    assert_eq!(open.handle(push("2")).await.status(), 201);
+    assert_eq!(open.handle(push_request("2", "{}")).await.status(), 201);
     assert_eq!(handled_open.load(Ordering::SeqCst), 1);
 
     // Redis back: the redelivery of the refused message runs, its duplicate does not.
     redis.restart();
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
-        let status = closed.handle(push("2")).await.status();
+        let status = closed.handle(push_request("2", "{}")).await.status();
         if status == 201 {
             break;
         }
@@ -207,6 +198,6 @@ async fn r5_redis_stopping_mid_run_never_acknowledges_an_unhandled_event() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert_eq!(closed.handle(push("2")).await.status(), 200);
+    assert_eq!(closed.handle(push_request("2", "{}")).await.status(), 200);
     assert_eq!(handled.load(Ordering::SeqCst), 2);
 }

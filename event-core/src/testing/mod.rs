@@ -64,6 +64,21 @@ use async_trait::async_trait;
 
 use crate::{Event, EventHandler, HandlerError, HandlerResult};
 
+/// A wrapped push of `data` with `message_id` (subscription `projects/p/subscriptions/s`),
+/// posted to `/gcp-events/events/k/r` with a `Host`, as a request for
+/// [`EventService::handle`](crate::EventService::handle).
+pub fn push_request(message_id: &str, data: impl AsRef<[u8]>) -> http::Request<String> {
+    let body = crate::pubsub::PushEnvelope::builder("projects/p/subscriptions/s")
+        .bytes(data)
+        .message_id(message_id)
+        .build()
+        .to_json_string();
+    http::Request::post("/gcp-events/events/k/r")
+        .header("host", "localhost")
+        .body(body)
+        .expect("a valid request")
+}
+
 /// A handler that records every event it receives (and optionally tags them with its name).
 #[derive(Clone, Default)]
 pub struct Recorder {

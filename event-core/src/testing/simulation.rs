@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::Semaphore;
 
-use crate::pubsub::PushEnvelope;
+use crate::testing::push_request;
 use crate::{handler_fn, EventHandler, EventService, EventServiceBuilder, HandlerError};
 
 /// What to simulate.
@@ -113,18 +113,6 @@ struct App {
     handled: Vec<AtomicU32>,
     failures: AtomicUsize,
     slow: AtomicUsize,
-}
-
-fn push(n: usize) -> http::Request<String> {
-    let body = PushEnvelope::builder("projects/sim/subscriptions/sim")
-        .bytes(n.to_string())
-        .message_id(n.to_string())
-        .build()
-        .to_json_string();
-    http::Request::post("/gcp-events/events/sim/r")
-        .header("host", "localhost")
-        .body(body)
-        .expect("a valid request")
 }
 
 impl Simulation {
@@ -219,18 +207,30 @@ impl Simulation {
                 // A duplicate sent alongside: its answer acknowledges nothing.
                 let service = service.clone();
                 record(None, true, false);
-                tokio::spawn(async move { service.handle(push(n)).await });
+                tokio::spawn(async move {
+                    service
+                        .handle(push_request(&n.to_string(), n.to_string()))
+                        .await
+                });
             }
             let request = {
                 let service = service.clone();
-                tokio::spawn(async move { service.handle(push(n)).await.status() })
+                tokio::spawn(async move {
+                    service
+                        .handle(push_request(&n.to_string(), n.to_string()))
+                        .await
+                        .status()
+                })
             };
             match tokio::time::timeout(self.ack_deadline, request).await {
                 Ok(Ok(status)) if status.is_success() => {
                     record(Some(status.as_u16()), false, false);
                     if chance(self.seed, n as u64, attempt, 4) < self.duplicate_rate {
                         // Redelivered for no reason after the ack.
-                        let late = service.handle(push(n)).await.status();
+                        let late = service
+                            .handle(push_request(&n.to_string(), n.to_string()))
+                            .await
+                            .status();
                         record(Some(late.as_u16()), true, false);
                     }
                     return true;
