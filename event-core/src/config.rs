@@ -10,6 +10,7 @@ use crate::auth::signed_url::UrlSigningKey;
 use crate::auth::{Clock, OidcVerifier};
 use crate::handler::{EventHandler, Handlers, KindFilter};
 use crate::idempotency::Idempotency;
+use crate::meter::Meter;
 use crate::pubsub::AttributeHeaders;
 use tokio::sync::Semaphore;
 
@@ -34,6 +35,8 @@ pub(crate) struct Inner {
     pub(crate) in_flight: Option<(Arc<Semaphore>, usize)>,
     /// Claims per delivery (R4, R5), with the lease resolved.
     pub(crate) idempotency: Option<(Idempotency, Duration)>,
+    /// Metric handles (empty calls without the `metrics` feature).
+    pub(crate) meter: Meter,
 }
 
 impl Inner {

@@ -30,18 +30,21 @@ pub(crate) struct Settings<'a> {
 }
 
 /// Tells the format from the head (a batch is 415, broken `ce-*` headers 400, both before the
-/// body is read), then reads the body and makes the payload.
+/// body is read; once told, it is also left in `detected`, for the metrics of a refusal), then
+/// reads the body and makes the payload.
 pub(crate) async fn deliver<B>(
     settings: &Settings<'_>,
     headers: &HeaderMap,
     body: B,
     cloud_events_only: bool,
+    detected: &mut Option<DeliveryFormat>,
 ) -> Result<Delivered, RequestError>
 where
     B: Body,
     B::Error: Into<BoxError>,
 {
     let format = detect(headers, settings.unwrapped_push)?;
+    *detected = Some(format);
     if cloud_events_only && !format.is_cloud_event() {
         return Err(RequestError::NotACloudEvent);
     }

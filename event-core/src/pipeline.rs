@@ -11,6 +11,8 @@
 //! Handlers are looked up once: from the URL in the head (so an unknown kind is refused before
 //! the body is read), or from the CloudEvent after delivery.
 
+use std::time::Instant;
+
 use http::{Request, Response};
 use http_body::Body;
 use tokio::sync::OwnedSemaphorePermit;
@@ -20,6 +22,7 @@ use crate::delivery::{self, Delivered, Settings};
 use crate::dispatch::{self, Dispatch};
 use crate::error::{BoxError, RequestError};
 use crate::event::{Event, EventContext};
+use crate::format::DeliveryFormat;
 use crate::handler::Handlers;
 use crate::head::{self, Head, Target};
 use crate::idempotency::{self, Skip};
@@ -42,6 +45,24 @@ pub(crate) enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome, in [`index`](Self::index) order.
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+    pub(crate) const ALL: [Self; 7] = [
+        Self::Handled,
+        Self::Discarded,
+        Self::Failed,
+        Self::Refused,
+        Self::Duplicate,
+        Self::Shed,
+        Self::TimedOut,
+    ];
+
+    /// Its place in [`ALL`](Self::ALL).
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Handled => "handled",
@@ -63,20 +84,22 @@ struct Accepted<'a> {
     _permit: Option<OwnedSemaphorePermit>,
 }
 
-/// Runs one request through every phase.
+/// Runs one request through every phase; also says how it ended and, once known, its format.
 pub(crate) async fn run<B>(
     inner: &Inner,
     request: Request<B>,
     span: tracing::Span,
-) -> (Response<ResponseBody>, Outcome)
+) -> (Response<ResponseBody>, Outcome, Option<DeliveryFormat>)
 where
     B: Body,
     B::Error: Into<BoxError>,
 {
-    match accept(inner, request, &span).await {
+    let mut format = None;
+    let (response, outcome) = match accept(inner, request, &span, &mut format).await {
         Ok(accepted) => finish(inner, accepted, &span).await,
         Err(err) => refuse(inner, &err),
-    }
+    };
+    (response, outcome, format)
 }
 
 fn refuse(inner: &Inner, err: &RequestError) -> (Response<ResponseBody>, Outcome) {
@@ -97,6 +120,7 @@ async fn accept<'a, B>(
     inner: &'a Inner,
     request: Request<B>,
     span: &tracing::Span,
+    format: &mut Option<DeliveryFormat>,
 ) -> Result<Accepted<'a>, RequestError>
 where
     B: Body,
@@ -115,7 +139,8 @@ where
         attribute_headers: &inner.attribute_headers,
     };
     let cloud_events_only = matches!(target, Target::CloudEvents);
-    let delivered = delivery::deliver(&settings, &parts.headers, body, cloud_events_only).await?;
+    let delivered =
+        delivery::deliver(&settings, &parts.headers, body, cloud_events_only, format).await?;
     let (kind, reference, handlers) = match target {
         Target::Named {
             kind,
@@ -183,6 +208,7 @@ async fn finish(
     span: &tracing::Span,
 ) -> (Response<ResponseBody>, Outcome) {
     let event = &accepted.event;
+    let _in_flight = inner.meter.in_flight();
     let claim = match &inner.idempotency {
         Some((settings, lease)) => match idempotency::claim(settings, *lease, event).await {
             Ok(claim) => claim,
@@ -197,10 +223,12 @@ async fn finish(
         None => None,
     };
     let dispatch = dispatch::run(accepted.handlers, event);
+    let started = Instant::now();
     let dispatched = match inner.handler_timeout {
         Some(timeout) => tokio::time::timeout(timeout, dispatch).await.ok(),
         None => Some(dispatch.await),
     };
+    let took = started.elapsed();
     if !span.is_disabled() {
         // Only decode for the log line when something records it (the handler may already have).
         if let Some(id) = event.pubsub().ok().and_then(|m| m.message_id.as_deref()) {
@@ -221,7 +249,8 @@ async fn finish(
             outcome,
         )
     };
-    match dispatched {
+    let format = Some(event.context().format);
+    let (response, outcome) = match dispatched {
         Some(Dispatch::Handled) => (respond::handled(), Outcome::Handled),
         Some(Dispatch::Discarded(reason)) => {
             tracing::warn!(%reason, "handler discarded the event; acknowledging without retry");
@@ -249,5 +278,7 @@ async fn finish(
             };
             failed(err, Outcome::TimedOut)
         }
-    }
+    };
+    inner.meter.handler_duration(outcome, format, took);
+    (response, outcome)
 }

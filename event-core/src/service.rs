@@ -53,6 +53,27 @@ use crate::route;
 /// # Ok(())
 /// # }
 /// ```
+///
+/// # Metrics
+///
+/// With the feature `metrics`, every request is counted through the
+/// [`metrics`](https://docs.rs/metrics) facade, so any exporter you install (Prometheus,
+/// StatsD, OpenTelemetry) sees them. Install the recorder before the first request.
+///
+/// | metric | kind | labels | |
+/// |---|---|---|---|
+/// | `gcp_events_requests_total` | counter | `outcome`, `format` | one per answered request |
+/// | `gcp_events_handler_duration_seconds` | histogram | `outcome`, `format` | handlers' time, for dispatched events |
+/// | `gcp_events_in_flight` | gauge | | events being claimed or handled now (the count [`max_in_flight`](crate::EventServiceBuilder::max_in_flight) bounds) |
+///
+/// `outcome` is `handled` (201), `discarded` (200, the handler asked), `failed` (the handler
+/// failed or panicked), `refused` (a 4xx/5xx before dispatch: route, auth, body…),
+/// `duplicate` (R4/R5: acknowledged or `409`, not dispatched), `shed` (`503`, too many in
+/// flight) or `timeout` (`504`, past the handler timeout). `format` is `json_body`,
+/// `unwrapped_push`, `cloud_event_binary`, `cloud_event_structured`, or `none` for a request
+/// refused before its format was known. No label carries request text (kind, reference,
+/// path), so a sender cannot multiply the series; add your own fixed labels with
+/// [`metrics_label`](crate::EventServiceBuilder::metrics_label).
 #[derive(Clone)]
 pub struct EventService {
     inner: Arc<Inner>,
@@ -151,16 +172,19 @@ impl EventService {
             trace_id = tracing::field::Empty,
             status = tracing::field::Empty,
             outcome = tracing::field::Empty,
+            format = tracing::field::Empty,
             latency_us = tracing::field::Empty,
         );
         let started = Instant::now();
-        let (response, outcome) = pipeline::run(&self.inner, request, span.clone())
+        let (response, outcome, format) = pipeline::run(&self.inner, request, span.clone())
             .instrument(span.clone())
             .await;
+        self.inner.meter.request(outcome, format);
         let latency = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
         let (status, outcome) = (response.status().as_u16(), outcome.as_str());
         span.record("status", status);
         span.record("outcome", outcome);
+        span.record("format", crate::meter::format_label(format));
         span.record("latency_us", latency);
         span.in_scope(|| {
             tracing::info!(status, outcome, latency_us = latency, "event request done");

@@ -45,6 +45,7 @@
 //! | R4 idempotency | `r4_duplicate_of_a_handled_delivery_is_acknowledged_without_dispatch`, `r4_failed_deliveries_run_again_when_redelivered` (Redis: `event-core/tests/redis.rs`) |
 //! | R5 in progress, store failure | `r5_duplicate_in_progress_is_409_and_not_dispatched`, `r5_store_failure_refuses_or_dispatches_by_policy` |
 //! | R6 Host, request targets | `r6_exactly_one_valid_host_header`, `r6_unusual_request_targets_are_answered_cleanly` |
+//! | O1 metrics | `o1_metrics_count_every_outcome` (through every adapter; the recorder: [`metrics::CapturedMetrics`]) |
 //! | O2 trace context | `o2_trace_context_is_continued` (parsing: unit tests in `trace.rs`) |
 //! | E10 one behaviour | every case asserts the exact status, headers and body, and runs per adapter |
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
@@ -55,6 +56,7 @@ pub mod cases;
 #[doc(hidden)]
 pub mod client;
 pub mod emulator;
+pub mod metrics;
 pub mod redis;
 pub mod simulation;
 
@@ -278,6 +280,7 @@ macro_rules! conformance_suite {
             r5_store_failure_refuses_or_dispatches_by_policy,
             r6_exactly_one_valid_host_header,
             r6_unusual_request_targets_are_answered_cleanly,
+            o1_metrics_count_every_outcome,
             o2_trace_context_is_continued,
         );
     };

@@ -343,3 +343,148 @@ where
     post_push(addr, "1").await.assert_json(201, json!({}));
     assert_eq!(rec.count(), 2);
 }
+
+/// O1: after a known sequence of requests the metrics count each outcome and format exactly
+/// (handled in three formats, duplicate, discarded, failed, refused before and after the format
+/// is known, shed, timeout), time every dispatched event, and show one event in flight while a
+/// handler runs, none after.
+pub async fn o1_metrics_count_every_outcome<S, F>(start: S)
+where
+    S: Fn(EventService) -> F,
+    F: Future<Output = SocketAddr>,
+{
+    use crate::testing::metrics::CapturedMetrics;
+    use crate::testing::{Discarding, Failing};
+    let metrics = CapturedMetrics::install();
+    // Every series of this case carries this label; other cases' requests do not count.
+    let label = ("conformance_case", "o1");
+    let gate = Gate::new();
+    let rec = Recorder::new();
+    let a = serve(
+        &start,
+        deduplicated()
+            .metrics_label(label.0, label.1)
+            .max_in_flight(1)
+            .kind_handler("ok", rec.clone())
+            .kind_handler("held", gate.clone())
+            .kind_handler("discard", Discarding)
+            .kind_handler("fail", Failing),
+    )
+    .await;
+    let b = serve(
+        &start,
+        EventService::builder()
+            .allow_unauthenticated()
+            .metrics_label(label.0, label.1)
+            .handler_timeout(Duration::from_millis(200))
+            .handler(handler_fn(|_event| async {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                Ok(())
+            })),
+    )
+    .await;
+    let push_to = |kind: &str, id: &str| post(&path(kind, "r"), &push(id));
+    send(a, &push_to("ok", "1"))
+        .await
+        .assert_json(201, json!({}));
+    send(a, &push_to("ok", "1"))
+        .await
+        .assert_json(200, json!({}));
+    let unwrapped = raw_request(
+        "POST",
+        &path("ok", "r"),
+        &[
+            ("x-goog-pubsub-message-id", "2"),
+            (
+                "x-goog-pubsub-subscription-name",
+                "projects/p/subscriptions/s",
+            ),
+        ],
+        b"raw data",
+    );
+    send(a, &unwrapped).await.assert_json(201, json!({}));
+    let binary = raw_request(
+        "POST",
+        &path("ok", "r"),
+        &[
+            ("ce-id", "3"),
+            ("ce-source", "//pubsub.googleapis.com/projects/p/topics/t"),
+            ("ce-specversion", "1.0"),
+            ("ce-type", "google.cloud.pubsub.topic.v1.messagePublished"),
+            ("content-type", "application/json"),
+        ],
+        &push("3"),
+    );
+    send(a, &binary).await.assert_json(201, json!({}));
+    send(a, &push_to("discard", "4"))
+        .await
+        .assert_json(200, json!({}));
+    assert_eq!(send(a, &push_to("fail", "5")).await.status, 400);
+    // Refused after the format is known (bad JSON), and before (no handler for the kind).
+    assert_eq!(send(a, &post(&path("ok", "r"), b"{oops")).await.status, 400);
+    assert_eq!(send(a, &push_to("nope", "6")).await.status, 404);
+    let held = tokio::spawn(async move { send(a, &push_to("held", "7")).await });
+    gate.inside().await;
+    assert_eq!(metrics.gauge("gcp_events_in_flight", &[label]), 1.0);
+    assert_eq!(send(a, &push_to("ok", "8")).await.status, 503);
+    gate.release(1);
+    held.await.unwrap().assert_json(201, json!({}));
+    assert_eq!(send(b, &post(&path("slow", "r"), b"{}")).await.status, 504);
+
+    let requests = |outcome: &str, format: &str| {
+        metrics.counter(
+            "gcp_events_requests_total",
+            &[label, ("outcome", outcome), ("format", format)],
+        )
+    };
+    let counted = [
+        ("handled", "json_body", requests("handled", "json_body")),
+        (
+            "handled",
+            "unwrapped_push",
+            requests("handled", "unwrapped_push"),
+        ),
+        (
+            "handled",
+            "cloud_event_binary",
+            requests("handled", "cloud_event_binary"),
+        ),
+        ("duplicate", "json_body", requests("duplicate", "json_body")),
+        ("discarded", "json_body", requests("discarded", "json_body")),
+        ("failed", "json_body", requests("failed", "json_body")),
+        ("refused", "json_body", requests("refused", "json_body")),
+        ("refused", "none", requests("refused", "none")),
+        ("shed", "none", requests("shed", "none")),
+        ("timeout", "json_body", requests("timeout", "json_body")),
+    ];
+    let expected = [2, 1, 1, 1, 1, 1, 1, 1, 1, 1];
+    for ((outcome, format, got), want) in counted.iter().zip(expected) {
+        assert_eq!(
+            *got, want,
+            "requests_total{{outcome={outcome}, format={format}}}"
+        );
+    }
+    let total = metrics.counter("gcp_events_requests_total", &[label]);
+    assert_eq!(total, 11, "no request counted twice or under another label");
+    let durations = |outcome: &str| {
+        metrics.histogram(
+            "gcp_events_handler_duration_seconds",
+            &[label, ("outcome", outcome)],
+        )
+    };
+    assert_eq!(
+        durations("handled").len(),
+        4,
+        "one sample per dispatched event"
+    );
+    assert_eq!(durations("discarded").len(), 1);
+    assert_eq!(durations("failed").len(), 1);
+    let timed_out = durations("timeout");
+    assert_eq!(timed_out.len(), 1);
+    assert!(
+        timed_out[0] >= 0.2,
+        "the timeout sample is the deadline: {timed_out:?}"
+    );
+    assert!(durations("refused").is_empty() && durations("duplicate").is_empty());
+    assert_eq!(metrics.gauge("gcp_events_in_flight", &[label]), 0.0);
+}
