@@ -1,5 +1,5 @@
 //! What the example receivers share: the handler that prints each event as one JSON line, the
-//! listen address, logging, and the shutdown signal. Each `src/bin/*-receiver.rs` only mounts
+//! listen address, logging (text or Cloud Logging JSON), metrics (Prometheus), and the shutdown signal. Each `src/bin/*-receiver.rs` only mounts
 //! these into its framework.
 
 use std::collections::BTreeMap;
@@ -17,6 +17,8 @@ use gcp_events_core::{
     HandlerError, HandlerResult,
 };
 use serde::Serialize;
+
+pub mod logging;
 
 /// Prints each event to stdout as one JSON line:
 /// `{"kind":…,"reference":…,"parameters":{…},"format":…,"payload":…,"cloud_event":{…},"pubsub":{…},"caller":{…}}`.
@@ -161,6 +163,8 @@ pub const KNOWN_SETTINGS: &[&str] = &[
     "GCP_EVENTS_HANDLER_TIMEOUT_MS",
     "GCP_EVENTS_MAX_IN_FLIGHT",
     "GCP_EVENTS_IDEMPOTENCY",
+    "GCP_EVENTS_METRICS",
+    "GCP_EVENTS_LOG_FORMAT",
 ];
 
 /// The service every example receiver mounts: prints every event, fails kind `fail`, waits
@@ -330,22 +334,77 @@ pub fn listen_addr() -> Result<SocketAddr, String> {
     Ok(SocketAddr::new(ip, port))
 }
 
-/// Logs to stderr (filter with `RUST_LOG`, default `info`), so stdout carries only events.
-pub fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    // Colour codes only for a terminal: piped or redirected (Cloud Logging), they are garbage.
-    let colour = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(colour)
-        .try_init();
+/// Logs to stderr (filter with `RUST_LOG`, default `info`), so stdout carries only events: text,
+/// or Cloud Logging JSON lines with `GCP_EVENTS_LOG_FORMAT=json` (see [`logging`]).
+pub fn init_logging() -> Result<(), String> {
+    logging::init(logging::LogFormat::from_env()?);
+    Ok(())
 }
 
-/// Announces the bound address on stderr (tests and scripts read this line).
+/// Announces the bound address on stderr (tests and scripts read this line), in the log format.
 pub fn announce(addr: SocketAddr, framework: &str) {
-    eprintln!("gcp-events {framework} receiver listening on http://{addr}/gcp-events/events/{{kind}}/{{reference}}");
+    logging::notice(&format!(
+        "gcp-events {framework} receiver listening on http://{addr}/gcp-events/events/{{kind}}/{{reference}}"
+    ));
+}
+
+/// The receivers' metrics: with `GCP_EVENTS_METRICS=prometheus` the library's metrics (and any
+/// other `metrics` facade metrics in the process) are recorded by
+/// `metrics-exporter-prometheus` and served as Prometheus text at `GET /metrics` on the
+/// receiver's own port (Cloud Run exposes one port; a sidecar or Managed Prometheus scrapes
+/// it there).
+#[derive(Clone)]
+pub struct Metrics(metrics_exporter_prometheus::PrometheusHandle);
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Metrics")
+    }
+}
+
+impl Metrics {
+    /// The content type of [`render`](Self::render)'s text (Prometheus exposition 0.0.4).
+    pub const CONTENT_TYPE: &'static str = "text/plain; version=0.0.4; charset=utf-8";
+
+    /// From `GCP_EVENTS_METRICS`: unset for none, `prometheus`, or an error for anything else.
+    /// Installs the global recorder; call it once, inside the tokio runtime, before the first
+    /// request.
+    pub fn from_env() -> Result<Option<Self>, String> {
+        match std::env::var("GCP_EVENTS_METRICS").ok().as_deref() {
+            None | Some("") => Ok(None),
+            Some("prometheus") => {
+                let handle = metrics_exporter_prometheus::PrometheusBuilder::new()
+                    .set_buckets_for_metric(
+                        metrics_exporter_prometheus::Matcher::Full(
+                            "gcp_events_handler_duration_seconds".to_owned(),
+                        ),
+                        &[
+                            0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+                            30.0, 60.0,
+                        ],
+                    )
+                    .and_then(|b| b.install_recorder())
+                    .map_err(|e| format!("GCP_EVENTS_METRICS=prometheus: {e}"))?;
+                // Histograms are drained into their buckets by upkeep.
+                let upkeep = handle.clone();
+                tokio::spawn(async move {
+                    loop {
+                        tokio::time::sleep(Duration::from_secs(5)).await;
+                        upkeep.run_upkeep();
+                    }
+                });
+                Ok(Some(Self(handle)))
+            }
+            Some(other) => Err(format!(
+                "GCP_EVENTS_METRICS={other:?}: use `prometheus` (or leave it unset)"
+            )),
+        }
+    }
+
+    /// Every metric, as Prometheus text.
+    pub fn render(&self) -> String {
+        self.0.render()
+    }
 }
 
 /// Resolves on SIGTERM (what Cloud Run sends) or Ctrl-C.

@@ -15,6 +15,8 @@ struct Receiver {
     stdout: Lines<BufReader<ChildStdout>>,
     /// What the receiver logged before it announced its address.
     startup_log: String,
+    /// Every later stderr line.
+    stderr: tokio::sync::mpsc::UnboundedReceiver<String>,
 }
 
 /// The receiver with none of this process's `GCP_EVENTS_*` settings (the test script sets
@@ -59,14 +61,20 @@ async fn start_with(bin: &str, env: &[(&str, &str)]) -> Receiver {
     })
     .await
     .expect("the receiver announced its address");
-    // Keep draining stderr so the child never blocks on a full pipe.
-    tokio::spawn(async move { while let Ok(Some(_)) = err_lines.next_line().await {} });
+    // Keep draining stderr so the child never blocks on a full pipe; tests may read the lines.
+    let (tx, stderr) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = err_lines.next_line().await {
+            let _ = tx.send(line);
+        }
+    });
     let stdout = BufReader::new(child.stdout.take().unwrap()).lines();
     Receiver {
         child,
         addr,
         stdout,
         startup_log,
+        stderr,
     }
 }
 
@@ -436,6 +444,136 @@ per_receiver!(check_receiver_delivery:
     axum_receiver_delivery_from_env => "CARGO_BIN_EXE_axum-receiver",
     warp_receiver_delivery_from_env => "CARGO_BIN_EXE_warp-receiver",
     poem_receiver_delivery_from_env => "CARGO_BIN_EXE_poem-receiver",
+);
+
+/// GET a path; the status and body.
+async fn get(addr: SocketAddr, target: &str) -> (u16, String) {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let raw = format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    stream.write_all(raw.as_bytes()).await.unwrap();
+    let mut out = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut stream, &mut out)
+        .await
+        .unwrap();
+    let status = out.split(' ').nth(1).unwrap().parse().unwrap();
+    (
+        status,
+        out.split("\r\n\r\n").nth(1).unwrap_or("").to_owned(),
+    )
+}
+
+/// The value of one Prometheus sample line `name{labels} value` (labels in the exporter's order).
+fn sample(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+}
+
+/// With `GCP_EVENTS_METRICS=prometheus` the receiver serves the library's metrics at
+/// `GET /metrics` with the counts of a known sequence of requests (O1); with
+/// `GCP_EVENTS_LOG_FORMAT=json` every stderr line is one Cloud Logging JSON object, and the
+/// request line carries its severity, the span fields and the trace (O3).
+async fn check_receiver_operations(bin: &str) {
+    let mut r = start_with(
+        bin,
+        &[
+            ("GCP_EVENTS_METRICS", "prometheus"),
+            ("GCP_EVENTS_LOG_FORMAT", "json"),
+            ("GOOGLE_CLOUD_PROJECT", "my-project"),
+        ],
+    )
+    .await;
+    let trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+    let traceparent = format!("traceparent: 00-{trace_id}-00f067aa0ba902b7-01\r\n");
+    let target = "/gcp-events/events/order/1";
+    assert_eq!(post_with(r.addr, target, &traceparent, "{}").await.0, 201);
+    assert_eq!(
+        post(r.addr, "/gcp-events/events/order/2", "[1]").await.0,
+        201
+    );
+    assert_eq!(post(r.addr, "/gcp-events/events/fail/1", "{}").await.0, 400);
+    assert_eq!(post(r.addr, target, "{oops").await.0, 400);
+    let (status, text) = get(r.addr, "/metrics").await;
+    assert_eq!(status, 200, "{text}");
+    let requests = |labels: &str| sample(&text, &format!("gcp_events_requests_total{{{labels}}}"));
+    assert_eq!(
+        requests(r#"outcome="handled",format="json_body""#),
+        Some(2.0),
+        "{text}"
+    );
+    assert_eq!(
+        requests(r#"outcome="failed",format="json_body""#),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        requests(r#"outcome="refused",format="json_body""#),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(sample(&text, "gcp_events_in_flight"), Some(0.0), "{text}");
+    let handled =
+        r#"gcp_events_handler_duration_seconds_count{outcome="handled",format="json_body"}"#;
+    assert_eq!(sample(&text, handled), Some(2.0), "{text}");
+
+    // The startup lines and the request lines: each a JSON object with severity and message.
+    let mut lines: Vec<serde_json::Value> = r
+        .startup_log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let done = loop {
+        let line = tokio::time::timeout(Duration::from_secs(20), r.stderr.recv())
+            .await
+            .expect("a log line within 20 s")
+            .expect("stderr open");
+        let line: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
+        lines.push(line.clone());
+        if line["message"] == "event request done" && line["reference"] == "1" {
+            break line;
+        }
+    };
+    for line in &lines {
+        assert!(
+            line["severity"].is_string() && line["message"].is_string(),
+            "{line}"
+        );
+    }
+    assert!(
+        lines.iter().any(|l| l["severity"] == "WARNING"),
+        "the unauthenticated warning"
+    );
+    assert_eq!(done["severity"], "INFO");
+    assert_eq!(
+        (done["kind"].as_str(), done["status"].as_u64()),
+        (Some("order"), Some(201))
+    );
+    assert_eq!(done["outcome"], "handled");
+    assert_eq!(done["trace_id"], trace_id);
+    assert_eq!(
+        done["logging.googleapis.com/trace"],
+        format!("projects/my-project/traces/{trace_id}")
+    );
+    assert_eq!(
+        next_line(&mut r).await["kind"],
+        "order",
+        "events stay on stdout"
+    );
+
+    let out = receiver_command(bin)
+        .env("PORT", "0")
+        .env("GCP_EVENTS_METRICS", "statsd")
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("GCP_EVENTS_METRICS"));
+}
+
+per_receiver!(check_receiver_operations:
+    axum_receiver_metrics_and_json_logs => "CARGO_BIN_EXE_axum-receiver",
+    warp_receiver_metrics_and_json_logs => "CARGO_BIN_EXE_warp-receiver",
+    poem_receiver_metrics_and_json_logs => "CARGO_BIN_EXE_poem-receiver",
 );
 
 /// The codec example prints one JSON line per step; the decoded message is what was encoded.

@@ -4,11 +4,23 @@ use gcp_events_examples as example;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    example::init_logging();
+    example::init_logging()?;
+    let metrics = example::Metrics::from_env()?;
     // The service is a tower::Service: any tower layer can stand in front of it, here one that
     // opens a span per HTTP request (seen with RUST_LOG=tower_http=debug).
-    let app = gcp_events_axum::router(example::service().await?)
-        .layer(tower_http::trace::TraceLayer::new_for_http());
+    let mut app = gcp_events_axum::router(example::service().await?);
+    if let Some(metrics) = metrics {
+        app = app.route(
+            "/metrics",
+            axum::routing::get(move || async move {
+                (
+                    [("content-type", example::Metrics::CONTENT_TYPE)],
+                    metrics.render(),
+                )
+            }),
+        );
+    }
+    let app = app.layer(tower_http::trace::TraceLayer::new_for_http());
     let listener = tokio::net::TcpListener::bind(example::listen_addr()?).await?;
     example::announce(listener.local_addr()?, "axum");
     axum::serve(listener, app)

@@ -7,9 +7,20 @@ use poem::EndpointExt;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    example::init_logging();
-    // The service in front of the app's other routes (none here but poem's 404).
-    let app = gcp_events_poem::mount(example::service().await?, poem::Route::new())
+    example::init_logging()?;
+    let mut app = poem::Route::new();
+    if let Some(metrics) = example::Metrics::from_env()? {
+        app = app.at(
+            "/metrics",
+            poem::get(poem::endpoint::make_sync(move |_| {
+                poem::Response::builder()
+                    .content_type(example::Metrics::CONTENT_TYPE)
+                    .body(metrics.render())
+            })),
+        );
+    }
+    // The service in front of the app's other routes (here /metrics, when on).
+    let app = gcp_events_poem::mount(example::service().await?, app)
         // poem's 404 has a "not found" body; answer an empty one, as axum and warp do.
         .catch_error(|_: NotFoundError| async { poem::http::StatusCode::NOT_FOUND });
     let listener = tokio::net::TcpListener::bind(example::listen_addr()?).await?;
