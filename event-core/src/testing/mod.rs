@@ -1,5 +1,19 @@
-//! Test support for adapters and applications (feature `test-util`): recording handlers,
-//! a raw HTTP client, and the shared HTTP conformance suite.
+//! Test support for applications and adapters (feature `test-util`).
+//!
+//! For an application's own tests:
+//! - [`requests::TestPush`]: a Pub/Sub message as a request in each of Google's formats
+//!   (wrapped, unwrapped with or without metadata, Eventarc binary or structured), for
+//!   [`EventService::handle`](crate::EventService::handle) in-process;
+//! - [`auth::LocalOidc`]: genuine-looking push tokens from a local key, and the
+//!   [`OidcConfig`](crate::auth::OidcConfig) that trusts it (and [`auth::JwksServer`] to serve
+//!   its JWKS to a receiver in another process);
+//! - [`Recorder`]: a handler that keeps every event it receives, to assert on;
+//! - [`metrics::CapturedMetrics`]: the metrics, read back;
+//! - [`redis::RedisServer`], [`emulator::PubSubEmulator`]: the real parts, started for a test.
+//!
+//! The workspace README has a complete test under "Testing your handlers".
+//!
+//! For adapter crates, the shared HTTP conformance suite:
 //!
 //! An adapter crate runs the whole suite against its framework with one macro call. Give it
 //! an async function that serves an [`EventService`](crate::EventService) on `127.0.0.1:0` and returns the address:
@@ -50,6 +64,11 @@
 //! | E10 one behaviour | every case asserts the exact status, headers and body, and runs per adapter |
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+/// The workspace README, so its "Testing your handlers" example is compiled and run.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct WorkspaceReadme;
+
 pub mod auth;
 #[doc(hidden)]
 pub mod cases;
@@ -58,6 +77,7 @@ pub mod client;
 pub mod emulator;
 pub mod metrics;
 pub mod redis;
+pub mod requests;
 pub mod simulation;
 
 use std::sync::{Arc, Mutex};
