@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use bytes::Bytes;
-use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::de::DeserializeOwned;
 
 /// Why bytes are not an acceptable payload.
 #[non_exhaustive]
@@ -185,23 +185,91 @@ impl PartialEq for Payload {
     }
 }
 
-/// One pass over the bytes: UTF-8 and a single JSON document, nothing built.
+/// One pass over the bytes: a single JSON document, nested at most [`MAX_DEPTH`] deep, nothing
+/// built. Every string (keys too) is read as a `str`, so the bytes are UTF-8 once this passes;
+/// every number is read as one, so whatever passes also parses into a `Value`.
 fn validate(raw: &[u8]) -> Result<(), PayloadError> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(PayloadError::Empty);
     }
-    let text = std::str::from_utf8(raw)
-        .map_err(|e| PayloadError::InvalidJson(format!("not UTF-8: {e}")))?;
-    serde_json::from_str::<IgnoredAny>(text)
-        .map_err(|e| PayloadError::InvalidJson(e.to_string()))?;
-    // serde_json skips ignored values without a depth limit, so bound the nesting here: a
-    // payload deeper than a `Value` can be parsed into would fail later, in a handler.
-    if depth_exceeds(raw, MAX_DEPTH) {
-        return Err(PayloadError::InvalidJson(format!(
-            "nested more than {MAX_DEPTH} levels deep"
-        )));
+    let mut de = serde_json::Deserializer::from_slice(raw);
+    serde::de::DeserializeSeed::deserialize(Check(MAX_DEPTH), &mut de)
+        .and_then(|()| de.end())
+        .map_err(|e| PayloadError::InvalidJson(e.to_string()))
+}
+
+/// Checks one JSON value with `.0` levels of nesting still allowed.
+struct Check(usize);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Check {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
     }
-    Ok(())
+}
+
+impl Check {
+    fn deeper<E: serde::de::Error>(&self) -> Result<Check, E> {
+        match self.0.checked_sub(1) {
+            Some(left) => Ok(Check(left)),
+            None => Err(E::custom(format_args!(
+                "nested more than {MAX_DEPTH} levels deep"
+            ))),
+        }
+    }
+}
+
+/// A map key, read as a `str` (so it is checked as UTF-8).
+struct Key;
+
+impl<'de> serde::de::DeserializeSeed<'de> for Key {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_str(Check(0))
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Check {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let inner = self.deeper()?;
+        while seq.next_element_seed(Check(inner.0))?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let inner = self.deeper()?;
+        while map.next_key_seed(Key)?.is_some() {
+            map.next_value_seed(Check(inner.0))?;
+        }
+        Ok(())
+    }
 }
 
 /// The deepest nesting of arrays and objects accepted in a payload (SPEC E9). It stays below
@@ -267,6 +335,35 @@ mod tests {
         }
         assert_eq!(Payload::from_json("  \n"), Err(PayloadError::Empty));
         assert!(Payload::from_json(&b"\"\xff\""[..]).is_err());
+    }
+
+    /// Whatever validates parses into a `Value` (so `value()` cannot fail): a number beyond
+    /// `f64` is refused, long exact integers are kept as text; a lone surrogate escape too.
+    #[test]
+    fn accepted_payloads_always_parse_into_a_value() {
+        for bad in [
+            "1e400",
+            "[-1e999]",
+            r#"{"a":"\ud800"}"#,
+            "{\"a\" 1}",
+            "[1,]",
+        ] {
+            assert!(
+                Payload::from_json(bad.as_bytes().to_vec()).is_err(),
+                "{bad}"
+            );
+        }
+        for good in [
+            "123456789012345678901234567890",
+            r#"{"\u00e9":"\n"}"#,
+            "1.5e300",
+        ] {
+            let payload = Payload::from_json(good.as_bytes().to_vec()).unwrap();
+            assert!(
+                serde_json::from_str::<serde_json::Value>(payload.raw()).is_ok(),
+                "{good}"
+            );
+        }
     }
 
     #[test]

@@ -184,11 +184,22 @@ where
         event = event.pubsub_message(message);
     }
     let mut event = event.build();
-    // The trace: headers and CloudEvent first; the message attribute only when neither has one
-    // (it needs the push decoded, which the handler then finds cached).
+    // The trace: headers and CloudEvent first; the message attribute only when neither has one.
+    // Reading it needs the push decoded (the handler then finds it cached), so a body that does
+    // not even contain the attribute's name is not decoded for it: most are not, and a no-op or
+    // non-push handler should not pay for a decode. (An attribute name written with JSON
+    // escapes is missed; Google's client libraries never write one.)
     let trace =
         TraceContext::of_delivery(&parts.headers, event.context().cloud_event.as_ref(), || {
-            event.pubsub().ok().map(|m| &m.attributes)
+            let decoded = event.context().format == DeliveryFormat::UnwrappedPush;
+            let named = || {
+                memchr::memmem::find(event.payload().bytes(), b"googclient_traceparent").is_some()
+            };
+            if decoded || named() {
+                event.pubsub().ok().map(|m| &m.attributes)
+            } else {
+                None
+            }
         });
     if let Some(trace) = &trace {
         span.record("trace_id", trace.trace_id.as_str());
