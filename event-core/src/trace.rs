@@ -1,6 +1,6 @@
 //! [`TraceContext`]: the W3C trace an event continues (SPEC O2).
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName};
 
 use crate::cloudevents::CloudEventAttributes;
 
@@ -84,8 +84,11 @@ impl TraceContext {
         cloud_event: Option<&CloudEventAttributes>,
         attributes: impl FnOnce() -> Option<&'a std::collections::BTreeMap<String, String>>,
     ) -> Option<Self> {
-        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        header("traceparent")
+        // Names made once, not parsed from text on every request.
+        const TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");
+        const CLOUD_TRACE: HeaderName = HeaderName::from_static("x-cloud-trace-context");
+        let header = |name: &HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+        header(&TRACEPARENT)
             .and_then(Self::from_traceparent)
             .or_else(|| {
                 cloud_event
@@ -97,7 +100,7 @@ impl TraceContext {
                     .and_then(|a| a.get("googclient_traceparent"))
                     .and_then(|v| Self::from_traceparent(v))
             })
-            .or_else(|| header("x-cloud-trace-context").and_then(Self::from_cloud_trace_context))
+            .or_else(|| header(&CLOUD_TRACE).and_then(Self::from_cloud_trace_context))
     }
 }
 

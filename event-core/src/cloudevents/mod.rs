@@ -68,7 +68,12 @@ pub(crate) const SPEC_VERSION: &str = "1.0";
 pub const PUBSUB_MESSAGE_PUBLISHED: &str = "google.cloud.pubsub.topic.v1.messagePublished";
 
 /// The headers whose presence marks a binary-mode request.
-const REQUIRED_HEADERS: [&str; 4] = ["ce-id", "ce-source", "ce-specversion", "ce-type"];
+const REQUIRED_HEADERS: [http::HeaderName; 4] = [
+    http::HeaderName::from_static("ce-id"),
+    http::HeaderName::from_static("ce-source"),
+    http::HeaderName::from_static("ce-specversion"),
+    http::HeaderName::from_static("ce-type"),
+];
 
 /// Tells how a request carries a CloudEvent, from its headers alone (HTTP binding §3):
 ///
@@ -99,7 +104,7 @@ pub(crate) fn detect(headers: &http::HeaderMap) -> Result<Option<DeliveryFormat>
     }
     if REQUIRED_HEADERS
         .iter()
-        .any(|name| headers.contains_key(*name))
+        .any(|name| headers.contains_key(name))
     {
         Ok(Some(DeliveryFormat::CloudEventBinary))
     } else {

@@ -107,7 +107,9 @@ impl AttributeHeaders {
 /// Whether the request looks like an unwrapped push with metadata
 /// (it has an `x-goog-pubsub-message-id` header).
 pub(crate) fn is_unwrapped_push(headers: &http::HeaderMap) -> bool {
-    headers.contains_key(MESSAGE_ID_HEADER)
+    // A name made once, not parsed from text on every request.
+    const NAME: http::HeaderName = http::HeaderName::from_static(MESSAGE_ID_HEADER);
+    headers.contains_key(NAME)
 }
 
 /// Whether a header is transport, not a message attribute.
