@@ -87,7 +87,8 @@ fn prefer_camel<'a>(
 pub(crate) struct RawMessage<'a> {
     pub(crate) data: Field<'a>,
     /// `None`: absent or `null`; `Err`: another non-object type.
-    pub(crate) attributes: Option<Result<BTreeMap<String, Field<'a>>, JsonKind>>,
+    /// In document order; a repeated name: the last one counts, as in any JSON object.
+    pub(crate) attributes: Option<Result<Vec<(String, Field<'a>)>, JsonKind>>,
     pub(crate) message_id: Field<'a>,
     pub(crate) message_id_snake: Field<'a>,
     pub(crate) publish_time: Field<'a>,
@@ -149,20 +150,31 @@ impl<'a> RawEnvelope<'a> {
         let attributes = match message.attributes {
             None => BTreeMap::new(),
             Some(Err(kind)) => return Err(wrong_type("message.attributes", "an object", kind)),
-            Some(Ok(map)) => {
+            Some(Ok(members)) => {
+                // From the end, so the last of a repeated name wins (as a JSON object keeps it);
+                // the first failing name in key order is reported, as a map would find it.
                 let mut out = BTreeMap::new();
-                for (key, value) in map {
+                let mut bad: Option<(String, JsonKind)> = None;
+                for (key, value) in members.into_iter().rev() {
+                    if out.contains_key(&key) || bad.as_ref().is_some_and(|(k, _)| *k == key) {
+                        continue;
+                    }
                     match value {
                         Field::Str(s) => {
                             out.insert(key, s.into_owned());
                         }
                         other => {
-                            return Err(DecodeError::AttributeNotString {
-                                key,
-                                found: other.kind().describe(),
-                            })
+                            if bad.as_ref().is_none_or(|(k, _)| key < *k) {
+                                bad = Some((key, other.kind()));
+                            }
                         }
                     }
+                }
+                if let Some((key, kind)) = bad {
+                    return Err(DecodeError::AttributeNotString {
+                        key,
+                        found: kind.describe(),
+                    });
                 }
                 out
             }
@@ -309,5 +321,31 @@ impl DecodedMessage {
     /// A [`DecodeError`] when the body is not an object or breaks a decoding rule.
     pub fn from_value(body: &serde_json::Value) -> Result<Self, DecodeError> {
         RawEnvelope::from_value(body)?.finish()
+    }
+}
+
+#[cfg(test)]
+mod attribute_tests {
+    use super::DecodedMessage;
+    use crate::pubsub::DecodeError;
+
+    /// A repeated attribute name: the last one counts, whatever the earlier ones hold; of
+    /// several non-string attributes the first in name order is reported.
+    #[test]
+    fn repeated_and_wrong_attributes_decode_as_a_json_object_would() {
+        let body = |attributes: &str| {
+            format!(r#"{{"message":{{"attributes":{attributes}}},"subscription":"s"}}"#)
+        };
+        let m = DecodedMessage::from_slice(body(r#"{"a":1,"b":"x","a":"y"}"#).as_bytes()).unwrap();
+        assert_eq!(
+            (m.attributes["a"].as_str(), m.attributes["b"].as_str()),
+            ("y", "x")
+        );
+        let err = DecodedMessage::from_slice(body(r#"{"z":1,"a":"y","c":true,"a":[]}"#).as_bytes())
+            .unwrap_err();
+        assert!(
+            matches!(err, DecodeError::AttributeNotString { ref key, .. } if key == "a"),
+            "{err:?}"
+        );
     }
 }

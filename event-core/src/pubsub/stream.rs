@@ -2,7 +2,6 @@
 //! the members they know without judging them, borrow strings from the body, and skip the rest.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -187,13 +186,14 @@ impl<'de> FromObject<'de> for RawMessage<'de> {
     }
 }
 
-struct RawAttributes<'a>(BTreeMap<String, Field<'a>>);
+/// The attributes in document order (one tree is built later, from these).
+struct RawAttributes<'a>(Vec<(String, Field<'a>)>);
 
 impl<'de> FromObject<'de> for RawAttributes<'de> {
     fn from_object<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut out = BTreeMap::new();
+        let mut out = Vec::new();
         while let Some(key) = next_key(&mut map)? {
-            out.insert(key.into_owned(), map.next_value()?);
+            out.push((key.into_owned(), map.next_value()?));
         }
         Ok(RawAttributes(out))
     }
