@@ -280,6 +280,12 @@ impl JwksServer {
     /// Starts serving `jwks` with Google's cache headers (`max-age=21155`, `Age: 12`).
     pub async fn start(jwks: Value) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Self::start_on(listener, jwks)
+    }
+
+    /// The same on a listener of yours (e.g. a fixed port, so a receiver configured once keeps
+    /// trusting it across runs). Needs a tokio runtime.
+    pub fn start_on(listener: tokio::net::TcpListener, jwks: Value) -> Self {
         let server = Self {
             addr: listener.local_addr().unwrap(),
             reply: Arc::new(Mutex::new(JwksReply::Keys {
