@@ -12,7 +12,6 @@
 //! `cargo bench -p gcp-events-benches --bench codec -- --warm-up-time 1 --measurement-time 3`
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::HashMap;
 use std::time::SystemTime;
 
 use base64::Engine as _;
@@ -20,41 +19,8 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 use gcp_events_core::auth::{KeySet, OidcConfig};
 use gcp_events_core::pubsub::{DecodedMessage, PushEnvelope};
 use gcp_events_core::testing::auth::{jwks, push_claims, TestSigner, TEST_AUDIENCE, TEST_EMAIL};
-use serde::Deserialize;
 
 const BODY: &[u8] = include_bytes!("../push-1840.json");
-
-/// What a user writes by hand: the envelope as a typed struct, then base64.
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct Envelope {
-    message: Message,
-    subscription: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-struct Message {
-    #[serde(default)]
-    data: Option<String>,
-    #[serde(default)]
-    attributes: HashMap<String, String>,
-    #[serde(default)]
-    message_id: Option<String>,
-    #[serde(default)]
-    publish_time: Option<String>,
-    #[serde(default)]
-    ordering_key: Option<String>,
-}
-
-fn bare(body: &[u8]) -> (Envelope, Vec<u8>) {
-    let mut envelope: Envelope = serde_json::from_slice(body).unwrap();
-    let data = base64::engine::general_purpose::STANDARD
-        .decode(envelope.message.data.take().unwrap_or_default())
-        .unwrap();
-    (envelope, data)
-}
 
 fn envelope_of(size: usize) -> Vec<u8> {
     let data: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
@@ -73,7 +39,7 @@ fn codec(c: &mut Criterion) {
         b.iter(|| DecodedMessage::from_slice(std::hint::black_box(BODY)).unwrap())
     });
     group.bench_function("bare_serde_base64", |b| {
-        b.iter(|| bare(std::hint::black_box(BODY)))
+        b.iter(|| gcp_events_benches::hand_decode(std::hint::black_box(BODY)).unwrap())
     });
     group.finish();
 

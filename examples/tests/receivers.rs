@@ -93,9 +93,20 @@ async fn post(addr: SocketAddr, target: &str, body: &str) -> (u16, String) {
 
 /// POST with extra header lines (each ending in `\r\n`).
 async fn post_with(addr: SocketAddr, target: &str, headers: &str, body: &str) -> (u16, String) {
+    exchange(addr, "POST", target, headers, body).await
+}
+
+/// One request on its own connection; the status and the body.
+async fn exchange(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &str,
+    body: &str,
+) -> (u16, String) {
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let raw = format!(
-        "POST {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{headers}Content-Length: {}\r\n\r\n{body}",
+        "{method} {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{headers}Content-Length: {}\r\n\r\n{body}",
         body.len()
     );
     stream.write_all(raw.as_bytes()).await.unwrap();
@@ -448,18 +459,7 @@ per_receiver!(check_receiver_delivery:
 
 /// GET a path; the status and body.
 async fn get(addr: SocketAddr, target: &str) -> (u16, String) {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let raw = format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-    stream.write_all(raw.as_bytes()).await.unwrap();
-    let mut out = String::new();
-    tokio::io::AsyncReadExt::read_to_string(&mut stream, &mut out)
-        .await
-        .unwrap();
-    let status = out.split(' ').nth(1).unwrap().parse().unwrap();
-    (
-        status,
-        out.split("\r\n\r\n").nth(1).unwrap_or("").to_owned(),
-    )
+    exchange(addr, "GET", target, "", "").await
 }
 
 /// The value of one Prometheus sample line `name{labels} value` (labels in the exporter's order).
