@@ -3,65 +3,21 @@
 //! receiver keeps refusing retried with a growing `deliveryAttempt`, then dead-lettered.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::net::SocketAddr;
-use std::process::Stdio;
+mod common;
+
 use std::time::Duration;
 
+use common::{next_line, start_with, Receiver};
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, BufReader, Lines};
-use tokio::process::{Child, ChildStdout, Command};
+use tokio::process::Command;
 
 const RECEIVER: &str = env!("CARGO_BIN_EXE_axum-receiver");
 const PUSH: &str = env!("CARGO_BIN_EXE_push");
 
-struct Receiver {
-    _child: Child,
-    addr: SocketAddr,
-    stdout: Lines<BufReader<ChildStdout>>,
-}
-
-/// Starts the receiver with exactly these `GCP_EVENTS_*` settings.
+/// The axum receiver with exactly these `GCP_EVENTS_*` settings.
 async fn receiver(env: &[(String, String)]) -> Receiver {
-    let mut command = Command::new(RECEIVER);
-    for (name, _) in std::env::vars().filter(|(n, _)| n.starts_with("GCP_EVENTS_")) {
-        command.env_remove(name);
-    }
-    let mut child = command
-        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .env("PORT", "0")
-        .env("HOST", "127.0.0.1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start the receiver");
-    let mut err = BufReader::new(child.stderr.take().unwrap()).lines();
-    let addr = tokio::time::timeout(Duration::from_secs(20), async {
-        while let Some(line) = err.next_line().await.unwrap() {
-            if let Some(rest) = line.split("listening on http://").nth(1) {
-                return rest.split('/').next().unwrap().parse().unwrap();
-            }
-        }
-        panic!("the receiver exited before announcing its address");
-    })
-    .await
-    .expect("the receiver announced its address");
-    tokio::spawn(async move { while let Ok(Some(_)) = err.next_line().await {} });
-    let stdout = BufReader::new(child.stdout.take().unwrap()).lines();
-    Receiver {
-        _child: child,
-        addr,
-        stdout,
-    }
-}
-
-async fn event(r: &mut Receiver) -> Value {
-    let line = tokio::time::timeout(Duration::from_secs(20), r.stdout.next_line())
-        .await
-        .expect("an event line within 20 s")
-        .unwrap()
-        .expect("the receiver is still running");
-    serde_json::from_str(&line).unwrap()
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    start_with(RECEIVER, &env).await
 }
 
 /// Runs the CLI; its exit code and the summary (`--json`) or whole stdout.
@@ -134,7 +90,7 @@ async fn delivers_every_format_as_google_does() {
         assert_eq!(s["attempts"], 3, "{s}");
         let mut ids = Vec::new();
         for _ in 0..3 {
-            let line = event(&mut r).await;
+            let line = next_line(&mut r).await;
             assert_eq!(
                 (line["kind"].as_str(), line["format"].as_str()),
                 (Some(kind), Some(shape)),
@@ -194,7 +150,7 @@ async fn oidc_tokens_are_verified_by_the_receiver() {
     let (code, out) = push(&args).await;
     assert_eq!(code, 0, "{out}");
     assert_eq!(summary(&out)["delivered"], 1);
-    let line = event(&mut r).await;
+    let line = next_line(&mut r).await;
     assert_eq!(
         line["caller"]["email"], "push@local.iam.gserviceaccount.com",
         "{line}"
@@ -269,7 +225,7 @@ async fn refused_messages_are_redelivered_with_backoff_then_dead_lettered() {
     );
     let (mut attempts, mut published) = (Vec::new(), Vec::new());
     for _ in 0..3 {
-        let line = event(&mut r).await;
+        let line = next_line(&mut r).await;
         attempts.push(line["pubsub"]["delivery_attempt"].as_u64());
         published.push((
             line["pubsub"]["message_id"].clone(),
