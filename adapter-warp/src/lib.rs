@@ -2,9 +2,10 @@
 #![forbid(unsafe_code)]
 
 use bytes::Bytes;
-use futures_util::TryStreamExt;
+use futures_util::{future, TryStreamExt};
 use gcp_events_core::{EventService, ResponseBody};
-use http::{header::HeaderValue, header::HOST, uri::Authority, HeaderMap, Request, Response};
+use http::uri::{self, Authority, PathAndQuery};
+use http::{header::HeaderValue, header::HOST, HeaderMap, Request, Response, Uri};
 use http_body::Frame;
 use http_body_util::StreamBody;
 use warp::filters::path::FullPath;
@@ -28,38 +29,59 @@ pub fn filter(
     let root = warp::path::end().map(|| None);
     let path = root.or(warp::path::full().map(Some));
     let owned = path.unify().and_then(move |path: Option<FullPath>| {
-        let path = path.map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
-        let mine = owner.owns_path(&path);
-        async move { mine.then_some(path).ok_or_else(warp::reject::not_found) }
+        let mine = owner.owns_path(path.as_ref().map_or("/", FullPath::as_str));
+        future::ready(mine.then_some(path).ok_or_else(warp::reject::not_found))
     });
-    let host_header = |h: Option<Authority>| h.and_then(|h| HeaderValue::from_str(h.as_str()).ok());
+    // warp gives no URI: an HTTP/2 `:authority` stands in as the Host, read (parsed) only when
+    // there is no Host header.
+    let authority = warp::header::value("host")
+        .map(|_| None)
+        .or(warp::host::optional())
+        .unify()
+        .or(warp::any().map(|| None))
+        .unify();
     owned
         .and(warp::query::raw().or(warp::any().map(String::new)).unify())
         .and(warp::method())
         .and(warp::header::headers_cloned())
-        .and(warp::host::optional().or(warp::any().map(|| None)).unify())
+        .and(authority)
         .and(warp::body::stream())
         .then(
-            move |path: String, query: String, method, mut headers: HeaderMap, host, body| {
+            move |path: Option<FullPath>,
+                  query: String,
+                  method,
+                  mut headers: HeaderMap,
+                  authority: Option<Authority>,
+                  body| {
                 let service = service.clone();
                 async move {
                     let body = StreamBody::new(TryStreamExt::map_ok(body, Frame::data));
                     let mut request = Request::new(body);
                     *request.method_mut() = method;
-                    // warp gives no URI: an HTTP/2 `:authority` stands in as the Host.
-                    if let Some(value) = host_header(host).filter(|_| !headers.contains_key(HOST)) {
+                    if let Some(value) =
+                        authority.and_then(|h| HeaderValue::from_str(h.as_str()).ok())
+                    {
                         headers.insert(HOST, value);
                     }
                     *request.headers_mut() = headers;
-                    let target = match query.as_str() {
-                        "" => path,
-                        query => format!("{path}?{query}"),
-                    };
-                    // warp parsed this target from a valid request line, so it parses again;
-                    // were it ever not to, the empty path answers 404.
-                    *request.uri_mut() = target.parse().unwrap_or_default();
+                    *request.uri_mut() = uri(path.as_ref().map_or("/", FullPath::as_str), &query);
                     service.handle(request).await.map(ResponseBody::into_bytes)
                 }
             },
         )
+}
+
+/// The origin-form target warp parsed from the request line, put back together: one buffer,
+/// handed to `http` without a copy. warp parsed it from a valid request line, so it parses
+/// again; were it ever not to, the empty path answers 404.
+fn uri(path: &str, query: &str) -> Uri {
+    let mut target = String::with_capacity(path.len() + 1 + query.len());
+    target.push_str(path);
+    if !query.is_empty() {
+        target.push('?');
+        target.push_str(query);
+    }
+    let mut parts = uri::Parts::default();
+    parts.path_and_query = PathAndQuery::from_maybe_shared(Bytes::from(target)).ok();
+    Uri::from_parts(parts).unwrap_or_default()
 }

@@ -17,6 +17,7 @@ mod format;
 mod handler;
 mod head;
 pub mod idempotency;
+mod json_check;
 mod meter;
 mod payload;
 mod pipeline;

@@ -186,90 +186,22 @@ impl PartialEq for Payload {
 }
 
 /// One pass over the bytes: a single JSON document, nested at most [`MAX_DEPTH`] deep, nothing
-/// built. Every string (keys too) is read as a `str`, so the bytes are UTF-8 once this passes;
-/// every number is read as one, so whatever passes also parses into a `Value`.
+/// built. The bytes are UTF-8 once this passes, and whatever passes also parses into a `Value`
+/// (`json_check` is held to serde_json's acceptance by the differential tests).
 fn validate(raw: &[u8]) -> Result<(), PayloadError> {
     if raw.iter().all(u8::is_ascii_whitespace) {
         return Err(PayloadError::Empty);
     }
-    let mut de = serde_json::Deserializer::from_slice(raw);
-    serde::de::DeserializeSeed::deserialize(Check(MAX_DEPTH), &mut de)
-        .and_then(|()| de.end())
-        .map_err(|e| PayloadError::InvalidJson(e.to_string()))
-}
-
-/// Checks one JSON value with `.0` levels of nesting still allowed.
-struct Check(usize);
-
-impl<'de> serde::de::DeserializeSeed<'de> for Check {
-    type Value = ();
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
+    // UTF-8 once for the whole body (SIMD); outside strings JSON is ASCII, so this refuses
+    // exactly what a parse would.
+    if simdutf8::basic::from_utf8(raw).is_err() {
+        let at = simdutf8::compat::from_utf8(raw).map_or_else(|e| e.valid_up_to(), |_| 0);
+        return Err(PayloadError::InvalidJson(format!(
+            "invalid UTF-8 at byte {at}"
+        )));
     }
-}
-
-impl Check {
-    fn deeper<E: serde::de::Error>(&self) -> Result<Check, E> {
-        match self.0.checked_sub(1) {
-            Some(left) => Ok(Check(left)),
-            None => Err(E::custom(format_args!(
-                "nested more than {MAX_DEPTH} levels deep"
-            ))),
-        }
-    }
-}
-
-/// A map key, read as a `str` (so it is checked as UTF-8).
-struct Key;
-
-impl<'de> serde::de::DeserializeSeed<'de> for Key {
-    type Value = ();
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_str(Check(0))
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Check {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let inner = self.deeper()?;
-        while seq.next_element_seed(Check(inner.0))?.is_some() {}
-        Ok(())
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let inner = self.deeper()?;
-        while map.next_key_seed(Key)?.is_some() {
-            map.next_value_seed(Check(inner.0))?;
-        }
-        Ok(())
-    }
+    crate::json_check::check(raw, MAX_DEPTH)
+        .map_err(|invalid| PayloadError::InvalidJson(invalid.describe(raw)))
 }
 
 /// The deepest nesting of arrays and objects accepted in a payload (SPEC E9). It stays below

@@ -159,6 +159,15 @@ impl EventHandler for Recorder {
     }
 }
 
+/// Whether the serde visitor the payload check used to be accepts `raw` as a payload: the
+/// reference that the differential tests and the `json_check` fuzz target compare
+/// [`Payload::from_json`](crate::Payload::from_json) against.
+#[doc(hidden)]
+pub fn json_reference_accepts(raw: &[u8]) -> bool {
+    raw.iter().any(|b| !b.is_ascii_whitespace())
+        && crate::json_check::reference::accepts(raw, crate::MAX_DEPTH)
+}
+
 /// A handler that always fails with a recognisable secret-looking message.
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug, Default)]
