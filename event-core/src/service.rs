@@ -176,9 +176,12 @@ impl EventService {
             latency_us = tracing::field::Empty,
         );
         let started = Instant::now();
-        let (response, outcome, format) = pipeline::run(&self.inner, request, span.clone())
-            .instrument(span.clone())
-            .await;
+        // The pipeline's state (about 2.6 KB) lives on the heap, so the future returned here
+        // stays small: the layers a framework wraps around it (warp's filters, hyper's
+        // service call) move a pointer instead of copying the state at every level (issue 13).
+        let (response, outcome, format) =
+            Box::pin(pipeline::run(&self.inner, request, span.clone()).instrument(span.clone()))
+                .await;
         self.inner.meter.request(outcome, format);
         let latency = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
         let (status, outcome) = (response.status().as_u16(), outcome.as_str());
