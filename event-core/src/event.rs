@@ -228,18 +228,39 @@ impl EventBuilder {
 
     /// Finishes the event.
     pub fn build(self) -> Event {
-        let pubsub_source = PubSubSource::decide(&self.context, self.pubsub.is_some());
+        Event::assemble(
+            self.kind,
+            self.reference,
+            self.parameters,
+            self.payload
+                .unwrap_or_else(|| Payload::from_value(serde_json::Value::Null)),
+            self.context,
+            self.pubsub,
+        )
+    }
+}
+
+impl Event {
+    /// The event from its parts, in one step: the pipeline's way, since every by-value builder
+    /// step copies the whole (large) event state (issue 13).
+    pub(crate) fn assemble(
+        kind: String,
+        reference: String,
+        parameters: BTreeMap<String, String>,
+        payload: Payload,
+        context: EventContext,
+        pubsub: Option<DecodedMessage>,
+    ) -> Event {
+        let pubsub_source = PubSubSource::decide(&context, pubsub.is_some());
         Event {
             inner: Arc::new(Inner {
-                kind: self.kind,
-                reference: self.reference,
-                parameters: self.parameters,
-                payload: self
-                    .payload
-                    .unwrap_or_else(|| Payload::from_value(serde_json::Value::Null)),
-                context: self.context,
+                kind,
+                reference,
+                parameters,
+                payload,
+                context,
                 pubsub_source,
-                pubsub: match self.pubsub {
+                pubsub: match pubsub {
                     Some(message) => OnceLock::from(Ok(message)),
                     None => OnceLock::new(),
                 },

@@ -174,21 +174,13 @@ where
         cloud_event,
         pubsub,
     } = delivered;
-    let mut context = EventContext::default().with_format(format);
-    if let Some(claims) = claims {
-        context = context.with_claims(claims);
-    }
-    if let Some(ce) = cloud_event {
-        context = context.with_cloud_event(ce);
-    }
-    let mut event = Event::builder(kind, reference)
-        .parameters(parameters)
-        .payload(payload)
-        .context(context);
-    if let Some(message) = pubsub {
-        event = event.pubsub_message(message);
-    }
-    let mut event = event.build();
+    let context = EventContext {
+        trace: None,
+        claims,
+        cloud_event,
+        format,
+    };
+    let mut event = Event::assemble(kind, reference, parameters, payload, context, pubsub);
     // The trace: headers and CloudEvent first; the message attribute only when neither has one.
     // Reading it needs the push decoded (the handler then finds it cached), so a body that does
     // not even contain the attribute's name is not decoded for it: most are not, and a no-op or
