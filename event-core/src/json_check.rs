@@ -118,17 +118,8 @@ impl Scanner<'_> {
             self.i += 1;
             self.space();
             self.value(inner)?;
-            self.space();
-            match self.peek() {
-                Some(b',') => {
-                    self.i += 1;
-                    self.space();
-                }
-                Some(b'}') => {
-                    self.i += 1;
-                    return Ok(());
-                }
-                _ => return Err(self.invalid("expected `,` or `}`")),
+            if self.closed(b'}', "expected `,` or `}`")? {
+                return Ok(());
             }
         }
     }
@@ -143,18 +134,28 @@ impl Scanner<'_> {
         }
         loop {
             self.value(inner)?;
-            self.space();
-            match self.peek() {
-                Some(b',') => {
-                    self.i += 1;
-                    self.space();
-                }
-                Some(b']') => {
-                    self.i += 1;
-                    return Ok(());
-                }
-                _ => return Err(self.invalid("expected `,` or `]`")),
+            if self.closed(b']', "expected `,` or `]`")? {
+                return Ok(());
             }
+        }
+    }
+
+    /// After a member or an element: `,` (then the next one follows: false) or `close` (the
+    /// container ends: true), either after optional white space.
+    #[inline(always)]
+    fn closed(&mut self, close: u8, expected: &'static str) -> Result<bool, Invalid> {
+        self.space();
+        match self.peek() {
+            Some(b',') => {
+                self.i += 1;
+                self.space();
+                Ok(false)
+            }
+            Some(c) if c == close => {
+                self.i += 1;
+                Ok(true)
+            }
+            _ => Err(self.invalid(expected)),
         }
     }
 
