@@ -3,6 +3,8 @@
 
     python3 benches/instructions.py            # builds, then every server, 1000 requests each
     python3 benches/instructions.py --requests 500 lib-warp bare-warp
+    python3 benches/instructions.py --keep /tmp/cg hand-axum   # then: callgrind_annotate
+                                                               #   --inclusive=yes /tmp/cg/hand-axum.callgrind
 
 The CPU-time benchmark (load.sh) is the target's measure, but on a shared 2-core machine two
 runs of it differ by more than the changes worth making; callgrind counts the user-space
@@ -28,7 +30,8 @@ PAIRS = [("lib-axum", "bare-axum", 1.00), ("lib-warp", "bare-warp", 1.00),
 TARGET = "/gcp-events/events/order/17"
 
 
-def count(server: str, binary: str, body: bytes, requests: int, scratch: str) -> float:
+def count(server: str, binary: str, body: bytes, requests: int, scratch: str,
+          keep: str | None) -> float:
     out = os.path.join(scratch, f"{server}.callgrind")
     proc = subprocess.Popen(
         ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", binary, server],
@@ -62,6 +65,10 @@ def count(server: str, binary: str, body: bytes, requests: int, scratch: str) ->
     if not dumps:
         sys.exit(f"{server}: callgrind wrote no dump")
     text = open(dumps[-1]).read()
+    if keep:
+        os.makedirs(keep, exist_ok=True)
+        with open(os.path.join(keep, f"{server}.callgrind"), "w") as kept:
+            kept.write(text)
     total = re.search(r"^(?:totals|summary):\s+(\d+)", text, re.M)
     return int(total.group(1)) / requests
 
@@ -72,10 +79,13 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--server-bin", default="target/release/load-server")
     parser.add_argument("--body", default="target/load-body.json")
+    parser.add_argument("--keep", metavar="DIR",
+                        help="keep each server's callgrind profile as DIR/SERVER.callgrind")
     args = parser.parse_args()
     for tool in ("valgrind", "callgrind_control"):
         if subprocess.run(["which", tool], stdout=subprocess.DEVNULL).returncode:
             sys.exit(f"{tool} is missing: apt-get install -y valgrind")
+    keep = os.path.abspath(args.keep) if args.keep else None
     os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
     if args.server_bin == parser.get_default("server_bin"):
         subprocess.run(["cargo", "build", "--release", "-q", "-p", "gcp-events-benches",
@@ -87,7 +97,8 @@ def main() -> None:
     figures = {}
     with tempfile.TemporaryDirectory() as scratch:
         for server in args.servers:
-            figures[server] = count(server, args.server_bin, body, args.requests, scratch)
+            figures[server] = count(server, args.server_bin, body, args.requests, scratch,
+                                    keep)
             print(f"{server:<16} {figures[server]:>9.0f} instructions/req", flush=True)
     print("\nratios (instructions per request):")
     for ours, theirs, target in PAIRS:

@@ -37,51 +37,68 @@ impl Invalid {
 /// Checks that `text` (already known to be UTF-8) is one JSON value, white space around it,
 /// arrays and objects nested at most `max_depth` deep.
 pub(crate) fn check(text: &[u8], max_depth: usize) -> Result<(), Invalid> {
-    // Bytes below U+0020 are only allowed as white space between tokens; a body without any
-    // (compact JSON, the usual push) cannot have one in a string, so strings skip the check.
-    let controls = text.iter().copied().min().is_some_and(|least| least < 0x20);
-    let mut scanner = Scanner {
-        s: text,
-        i: 0,
-        controls,
-    };
+    let mut scanner = Scanner::new(text);
     scanner.space();
     scanner.value(max_depth)?;
-    scanner.space();
-    if scanner.i < text.len() {
-        return Err(scanner.invalid("trailing characters"));
-    }
-    Ok(())
+    scanner.end()
 }
 
-struct Scanner<'a> {
+/// A cursor over JSON text that is known to be UTF-8, checking as it goes. [`check`] walks a
+/// whole document with it; the push decoder (`pubsub::gather`) walks the envelope with it,
+/// reading the members it needs and skipping (while checking) the others.
+pub(crate) struct Scanner<'a> {
     s: &'a [u8],
-    i: usize,
+    /// The offset of the next byte to read.
+    pub(crate) i: usize,
     /// Whether the text has any byte below U+0020 at all (strings are checked only if so).
     controls: bool,
 }
 
-impl Scanner<'_> {
-    fn invalid(&self, what: &'static str) -> Invalid {
+impl<'a> Scanner<'a> {
+    /// A cursor at the start of `text` (already known to be UTF-8).
+    pub(crate) fn new(text: &'a [u8]) -> Self {
+        // Bytes below U+0020 are only allowed as white space between tokens; a text without
+        // any (compact JSON, the usual push) cannot have one in a string, so strings skip the
+        // check.
+        let controls = text.iter().copied().min().is_some_and(|least| least < 0x20);
+        Scanner {
+            s: text,
+            i: 0,
+            controls,
+        }
+    }
+
+    /// After the document's value: only white space may follow.
+    pub(crate) fn end(&mut self) -> Result<(), Invalid> {
+        self.space();
+        if self.i < self.s.len() {
+            return Err(self.invalid("trailing characters"));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn invalid(&self, what: &'static str) -> Invalid {
         Invalid { at: self.i, what }
     }
 
-    fn peek(&self) -> Option<u8> {
+    /// The next byte, not consumed.
+    pub(crate) fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
     }
 
-    fn space(&mut self) {
+    /// Skips white space.
+    pub(crate) fn space(&mut self) {
         while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.peek() {
             self.i += 1;
         }
     }
 
     /// One value at `i` (white space already skipped), with `depth` levels of nesting left.
-    fn value(&mut self, depth: usize) -> Result<(), Invalid> {
+    pub(crate) fn value(&mut self, depth: usize) -> Result<(), Invalid> {
         match self.peek() {
             Some(b'{') => self.object(depth),
             Some(b'[') => self.array(depth),
-            Some(b'"') => self.string(),
+            Some(b'"') => self.string().map(|_| ()),
             Some(b't') => self.literal(b"true"),
             Some(b'f') => self.literal(b"false"),
             Some(b'n') => self.literal(b"null"),
@@ -91,7 +108,7 @@ impl Scanner<'_> {
         }
     }
 
-    fn deeper(&self, depth: usize) -> Result<usize, Invalid> {
+    pub(crate) fn deeper(&self, depth: usize) -> Result<usize, Invalid> {
         depth
             .checked_sub(1)
             .ok_or_else(|| self.invalid("nested too deep"))
@@ -107,7 +124,9 @@ impl Scanner<'_> {
         }
         loop {
             match self.peek() {
-                Some(b'"') => self.string()?,
+                Some(b'"') => {
+                    self.string()?;
+                }
                 Some(_) => return Err(self.invalid("key must be a string")),
                 None => return Err(self.invalid("EOF while parsing an object")),
             }
@@ -143,7 +162,7 @@ impl Scanner<'_> {
     /// After a member or an element: `,` (then the next one follows: false) or `close` (the
     /// container ends: true), either after optional white space.
     #[inline(always)]
-    fn closed(&mut self, close: u8, expected: &'static str) -> Result<bool, Invalid> {
+    pub(crate) fn closed(&mut self, close: u8, expected: &'static str) -> Result<bool, Invalid> {
         self.space();
         match self.peek() {
             Some(b',') => {
@@ -159,7 +178,7 @@ impl Scanner<'_> {
         }
     }
 
-    fn literal(&mut self, word: &'static [u8]) -> Result<(), Invalid> {
+    pub(crate) fn literal(&mut self, word: &'static [u8]) -> Result<(), Invalid> {
         if self.s[self.i..].starts_with(word) {
             self.i += word.len();
             Ok(())
@@ -169,9 +188,11 @@ impl Scanner<'_> {
     }
 
     /// A string at `i` (its opening quote): no control character, only JSON's escapes, and
-    /// `\u` surrogates only in pairs (a lone one cannot become a Rust `str`).
-    fn string(&mut self) -> Result<(), Invalid> {
+    /// `\u` surrogates only in pairs (a lone one cannot become a Rust `str`). Whether it has
+    /// an escape; `i` ends just past the closing quote.
+    pub(crate) fn string(&mut self) -> Result<bool, Invalid> {
         self.i += 1;
+        let mut escaped = false;
         loop {
             let rest = &self.s[self.i..];
             let Some(n) = memchr::memchr2(b'"', b'\\', rest) else {
@@ -185,8 +206,9 @@ impl Scanner<'_> {
             }
             self.i += n + 1;
             if rest[n] == b'"' {
-                return Ok(());
+                return Ok(escaped);
             }
+            escaped = true;
             self.escape()?;
         }
     }
@@ -260,7 +282,7 @@ impl Scanner<'_> {
     }
 
     /// A number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, inside `f64`'s range.
-    fn number(&mut self) -> Result<(), Invalid> {
+    pub(crate) fn number(&mut self) -> Result<(), Invalid> {
         let start = self.i;
         if self.peek() == Some(b'-') {
             self.i += 1;

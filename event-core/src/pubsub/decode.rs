@@ -2,9 +2,9 @@
 //!
 //! Both entry points first gather the members they know into [`RawEnvelope`], which records
 //! each member as found (borrowed strings, or the JSON type when it is not a string) without
-//! judging it, then [`RawEnvelope::finish`] validates. From bytes the gathering is a streaming
-//! serde pass (in `stream.rs`) that borrows strings from the body and builds no
-//! `serde_json::Value`; from a `Value` it reads the members in place. Sharing the validation
+//! judging it, then [`RawEnvelope::finish`] validates. From bytes the gathering is one walk with
+//! the payload check's scanner (in `gather.rs`) that checks the whole document, borrows strings
+//! from the body and builds no `serde_json::Value`; from a `Value` it reads the members in place. Sharing the validation
 //! makes both paths accept and reject exactly the same inputs, with the same errors. On a
 //! repeated member the last one counts in both paths, as in a parsed `serde_json::Value`.
 
@@ -43,7 +43,7 @@ impl<'a> Field<'a> {
         !matches!(self, Field::Absent | Field::Other(JsonKind::Null))
     }
 
-    fn kind(&self) -> JsonKind {
+    pub(crate) fn kind(&self) -> JsonKind {
         match self {
             Field::Absent | Field::Other(JsonKind::Null) => JsonKind::Null,
             Field::Str(_) => JsonKind::String,
@@ -274,8 +274,8 @@ fn raw_message_from_value(value: &Value) -> Result<RawMessage<'_>, JsonKind> {
 }
 
 impl DecodedMessage {
-    /// Decodes a push request body (the fast path: a single streaming pass that borrows
-    /// strings from `body`, builds no `serde_json::Value` and does not look into the data).
+    /// Decodes a push request body (the fast path: a single pass that checks the whole body,
+    /// borrows strings from it, builds no `serde_json::Value` and does not look into the data).
     ///
     /// See the [decoding rules](Self#decoding-rules).
     ///

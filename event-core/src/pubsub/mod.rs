@@ -29,11 +29,13 @@
 //! }
 //! ```
 
-mod decode;
+pub(crate) mod decode;
 mod envelope;
 mod error;
+mod gather;
 mod message;
-mod stream;
+#[cfg(any(test, feature = "test-util"))]
+pub(crate) mod stream;
 mod unwrapped;
 mod wire;
 

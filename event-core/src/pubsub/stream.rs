@@ -1,5 +1,6 @@
-//! The streaming gathering pass behind `RawEnvelope::from_slice`: serde visitors that record
-//! the members they know without judging them, borrow strings from the body, and skip the rest.
+//! The serde gathering pass that `RawEnvelope::from_slice` (in `gather.rs`) replaced, kept as
+//! the reference it is tested against: serde visitors that record the members they know
+//! without judging them, borrow strings from the body, and skip the rest.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -14,7 +15,7 @@ use super::wire::JsonKind;
 
 impl<'a> RawEnvelope<'a> {
     /// Gathers the members of a body; fails only when the body is not JSON or not an object.
-    pub(crate) fn from_slice(body: &'a [u8]) -> Result<Self, DecodeError> {
+    pub(crate) fn from_slice_reference(body: &'a [u8]) -> Result<Self, DecodeError> {
         match serde_json::from_slice::<ObjectOr<RawEnvelope<'a>>>(body) {
             Ok(ObjectOr(Ok(raw))) => Ok(raw),
             Ok(ObjectOr(Err(kind))) => Err(DecodeError::NotAnObject {

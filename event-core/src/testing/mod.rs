@@ -168,6 +168,18 @@ pub fn json_reference_accepts(raw: &[u8]) -> bool {
         && crate::json_check::reference::accepts(raw, crate::MAX_DEPTH)
 }
 
+/// The push decode with the serde gathering pass that
+/// [`DecodedMessage::from_slice`](crate::pubsub::DecodedMessage::from_slice) used to have: the
+/// reference that the differential tests and the `pubsub_decode` fuzz target compare it against.
+/// On any body that parses into a `serde_json::Value` both give the same message or the same
+/// error (the text of a JSON syntax error aside).
+#[doc(hidden)]
+pub fn push_decode_reference(
+    raw: &[u8],
+) -> Result<crate::pubsub::DecodedMessage, crate::pubsub::DecodeError> {
+    crate::pubsub::decode::RawEnvelope::from_slice_reference(raw)?.finish()
+}
+
 /// A handler that always fails with a recognisable secret-looking message.
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug, Default)]
