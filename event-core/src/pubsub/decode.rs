@@ -97,6 +97,24 @@ pub(crate) struct RawMessage<'a> {
     pub(crate) ordering_key_snake: Field<'a>,
 }
 
+impl<'a> RawMessage<'a> {
+    /// Where a scalar member of this name goes (`data` and the six spellings of the id,
+    /// publish time and ordering key); `None` for `attributes` and every other name. One
+    /// table for all three gatherers (from a `Value`, the bytes scanner, the serde reference).
+    pub(crate) fn scalar_mut(&mut self, name: &str) -> Option<&mut Field<'a>> {
+        Some(match name {
+            "data" => &mut self.data,
+            "messageId" => &mut self.message_id,
+            "message_id" => &mut self.message_id_snake,
+            "publishTime" => &mut self.publish_time,
+            "publish_time" => &mut self.publish_time_snake,
+            "orderingKey" => &mut self.ordering_key,
+            "ordering_key" => &mut self.ordering_key_snake,
+            _ => return None,
+        })
+    }
+}
+
 /// The body as found.
 #[derive(Debug, Default)]
 pub(crate) struct RawEnvelope<'a> {
@@ -247,28 +265,18 @@ fn raw_message_from_value(value: &Value) -> Result<RawMessage<'_>, JsonKind> {
     };
     let mut raw = RawMessage::default();
     for (key, value) in members {
-        let slot = match key.as_str() {
-            "data" => &mut raw.data,
-            "attributes" => {
-                raw.attributes = match value {
-                    Value::Null => None,
-                    Value::Object(map) => Some(Ok(map
-                        .iter()
-                        .map(|(k, v)| (k.clone(), Field::from_value(v)))
-                        .collect())),
-                    other => Some(Err(JsonKind::of(other))),
-                };
-                continue;
-            }
-            "messageId" => &mut raw.message_id,
-            "message_id" => &mut raw.message_id_snake,
-            "publishTime" => &mut raw.publish_time,
-            "publish_time" => &mut raw.publish_time_snake,
-            "orderingKey" => &mut raw.ordering_key,
-            "ordering_key" => &mut raw.ordering_key_snake,
-            _ => continue,
-        };
-        *slot = Field::from_value(value);
+        if key == "attributes" {
+            raw.attributes = match value {
+                Value::Null => None,
+                Value::Object(map) => Some(Ok(map
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Field::from_value(v)))
+                    .collect())),
+                other => Some(Err(JsonKind::of(other))),
+            };
+        } else if let Some(slot) = raw.scalar_mut(key) {
+            *slot = Field::from_value(value);
+        }
     }
     Ok(raw)
 }

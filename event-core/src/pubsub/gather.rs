@@ -176,28 +176,20 @@ impl<'a> Walk<'a> {
         depth: usize,
         raw: &mut RawMessage<'a>,
     ) -> Gathered<()> {
-        let slot = match key.as_ref() {
-            "data" => &mut raw.data,
-            "attributes" => {
-                raw.attributes =
-                    match self.object_or(depth, |walk, key, depth, out: &mut Vec<_>| {
-                        out.push((key.into_owned(), walk.field(depth)?));
-                        Ok(())
-                    })? {
-                        Err(JsonKind::Null) => None,
-                        other => Some(other),
-                    };
-                return Ok(());
-            }
-            "messageId" => &mut raw.message_id,
-            "message_id" => &mut raw.message_id_snake,
-            "publishTime" => &mut raw.publish_time,
-            "publish_time" => &mut raw.publish_time_snake,
-            "orderingKey" => &mut raw.ordering_key,
-            "ordering_key" => &mut raw.ordering_key_snake,
-            _ => return self.scanner.value(depth),
-        };
-        *slot = self.field(depth)?;
+        if key == "attributes" {
+            raw.attributes = match self.object_or(depth, |walk, key, depth, out: &mut Vec<_>| {
+                out.push((key.into_owned(), walk.field(depth)?));
+                Ok(())
+            })? {
+                Err(JsonKind::Null) => None,
+                other => Some(other),
+            };
+            return Ok(());
+        }
+        match raw.scalar_mut(&key) {
+            Some(slot) => *slot = self.field(depth)?,
+            None => self.scanner.value(depth)?,
+        }
         Ok(())
     }
 }

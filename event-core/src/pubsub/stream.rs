@@ -161,27 +161,16 @@ impl<'de> FromObject<'de> for RawMessage<'de> {
     fn from_object<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut raw = RawMessage::default();
         while let Some(key) = next_key(&mut map)? {
-            let slot = match key.as_ref() {
-                "data" => &mut raw.data,
-                "attributes" => {
-                    raw.attributes = match map.next_value::<ObjectOr<RawAttributes<'de>>>()?.0 {
-                        Err(JsonKind::Null) => None,
-                        other => Some(other.map(|a| a.0)),
-                    };
-                    continue;
-                }
-                "messageId" => &mut raw.message_id,
-                "message_id" => &mut raw.message_id_snake,
-                "publishTime" => &mut raw.publish_time,
-                "publish_time" => &mut raw.publish_time_snake,
-                "orderingKey" => &mut raw.ordering_key,
-                "ordering_key" => &mut raw.ordering_key_snake,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                    continue;
-                }
-            };
-            *slot = map.next_value()?;
+            if key == "attributes" {
+                raw.attributes = match map.next_value::<ObjectOr<RawAttributes<'de>>>()?.0 {
+                    Err(JsonKind::Null) => None,
+                    other => Some(other.map(|a| a.0)),
+                };
+            } else if let Some(slot) = raw.scalar_mut(&key) {
+                *slot = map.next_value()?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
         }
         Ok(raw)
     }
