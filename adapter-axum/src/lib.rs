@@ -1,7 +1,9 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+// docs.rs (`--cfg docsrs`, nightly): each item shows the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
-use axum::Router;
+use axum::{routing::post_service, Router};
 use gcp_events_core::EventService;
 
 pub use gcp_events_core;
@@ -14,7 +16,8 @@ pub use gcp_events_core;
 /// untouched: path not stripped, body unread (so axum's `DefaultBodyLimit` does not apply: the
 /// service enforces its own limit). axum routes by pattern and its `{*rest}` does not match an
 /// empty tail, so the events path takes three patterns, exactly as axum's own `nest_service`
-/// registers them (which would strip the path the service matches on).
+/// registers them (which would strip the path the service matches on). At the CloudEvents path
+/// the application keeps its own methods: `Router::new().route("/", get(page))` merges with it.
 pub fn router<S>(service: EventService) -> Router<S>
 where
     S: Clone + Send + Sync + 'static,
@@ -24,8 +27,14 @@ where
         .route_service(events, service.clone())
         .route_service(&format!("{events}/"), service.clone())
         .route_service(&format!("{events}/{{*rest}}"), service.clone());
-    if let Some(path) = service.cloud_events_path() {
-        router = router.route_service(path, service.clone());
+    // The CloudEvents path (often `/`) is shared with the application (`app_first`): POST is
+    // the service's; other methods reach the application's own route there when it has one
+    // (axum merges method routers on one path) and the service's 405 when it has none.
+    if let Some(path) = service.cloud_events_path().map(str::to_owned) {
+        router = router.route(
+            &path,
+            post_service(service.clone()).fallback_service(service),
+        );
     }
     router
 }

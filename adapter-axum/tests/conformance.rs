@@ -5,7 +5,8 @@ use std::net::SocketAddr;
 
 use gcp_events_core::EventService;
 
-/// Serves `service` mounted with `gcp_events_axum::router` on 127.0.0.1, next to another route.
+/// Serves `service` mounted with `gcp_events_axum::router` on 127.0.0.1, next to the application's own
+/// routes (`/healthz`, and `GET /`, which the suite expects to answer `home`).
 async fn start(service: EventService) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -13,6 +14,7 @@ async fn start(service: EventService) -> SocketAddr {
     let addr = listener.local_addr().expect("local address");
     let app = axum::Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/", axum::routing::get(|| async { "home" }))
         .merge(gcp_events_axum::router(service));
     tokio::spawn(async move { axum::serve(listener, app).await });
     addr

@@ -11,7 +11,13 @@ fn health() -> &'static str {
     "ok"
 }
 
-/// Serves `service` with `gcp_events_poem::mount` on 127.0.0.1, in front of another route.
+#[poem::handler]
+fn home() -> &'static str {
+    "home"
+}
+
+/// Serves `service` with `gcp_events_poem::mount` on 127.0.0.1, in front of the
+/// application's own routes (`/healthz`, and `GET /`, which the suite expects to answer `home`).
 async fn start(service: EventService) -> SocketAddr {
     let acceptor = poem::listener::TcpListener::bind("127.0.0.1:0")
         .into_acceptor()
@@ -23,7 +29,9 @@ async fn start(service: EventService) -> SocketAddr {
         .expect("a TCP address");
     let app = gcp_events_poem::mount(
         service,
-        poem::Route::new().at("/healthz", poem::get(health)),
+        poem::Route::new()
+            .at("/healthz", poem::get(health))
+            .at("/", poem::get(home)),
     );
     tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(app));
     addr

@@ -6,14 +6,18 @@ use std::net::SocketAddr;
 use gcp_events_core::EventService;
 use warp::Filter;
 
-/// Serves `service` mounted with `gcp_events_warp::filter` on 127.0.0.1, next to another route.
+/// Serves `service` mounted with `gcp_events_warp::filter` on 127.0.0.1, after the application's own
+/// routes (`/healthz`, and `GET /`, which the suite expects to answer `home`).
 async fn start(service: EventService) -> SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind 127.0.0.1:0");
     let addr = listener.local_addr().expect("local address");
     let health = warp::path("healthz").map(|| "ok");
-    let routes = health.or(gcp_events_warp::filter(service));
+    // The application's own routes first: warp tries filters in order, so the service answers
+    // what they do not (at the CloudEvents path, the methods the application has no route for).
+    let home = warp::path::end().and(warp::get()).map(|| "home");
+    let routes = health.or(home).or(gcp_events_warp::filter(service));
     tokio::spawn(warp::serve(routes).incoming(listener).run());
     addr
 }

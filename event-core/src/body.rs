@@ -1,4 +1,4 @@
-//! Reading a request body under the limit (SPEC E9), for any `http_body::Body`.
+//! Reading a request body under the limit, for any `http_body::Body`.
 
 use bytes::{Buf, Bytes, BytesMut};
 use http::header::CONTENT_LENGTH;

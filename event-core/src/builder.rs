@@ -20,7 +20,7 @@ use crate::service::EventService;
 use tokio::sync::Semaphore;
 
 /// Default body limit: 16 MiB. A 10 MB Pub/Sub message is about 13.4 MB once base64-encoded
-/// in a push envelope (SPEC E9).
+/// in a push envelope.
 pub(crate) const DEFAULT_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Default bound on the request target (path and query), in bytes.
@@ -156,7 +156,7 @@ impl EventServiceBuilder {
         self
     }
 
-    /// Requires a valid signed-URL token (SPEC U3) made with this key; call again to accept
+    /// Requires a valid signed-URL token made with this key; call again to accept
     /// more keys (rotation). The token is checked in constant time against the service's
     /// [`clock`](Self::clock), then removed from the parameters handlers see. See
     /// [`crate::auth::signed_url`].
@@ -214,7 +214,7 @@ impl EventServiceBuilder {
         self
     }
 
-    /// The handler deadline (SPEC R3): when the matching handlers have not all finished this
+    /// The handler deadline: when the matching handlers have not all finished this
     /// long after dispatch began, the delivery is answered `504` at once (not acknowledged, so
     /// Pub/Sub redelivers) and the handlers' future is dropped.
     ///
@@ -234,7 +234,7 @@ impl EventServiceBuilder {
         self
     }
 
-    /// Load shedding (SPEC R3): at most `n` events handled at once. One more is answered
+    /// Load shedding: at most `n` events handled at once. One more is answered
     /// `503` with `Retry-After: 1` and `Connection: close` as soon as its head has passed the
     /// checks — before its body is read, nothing dispatched. A fast non-ack is the right answer
     /// to overload: Pub/Sub backs the whole subscription off (100 ms – 60 s) instead of queueing.
@@ -243,7 +243,7 @@ impl EventServiceBuilder {
         self
     }
 
-    /// De-duplicates deliveries (SPEC R4, R5): each is claimed in `store` before dispatch, and
+    /// De-duplicates deliveries: each is claimed in `store` before dispatch, and
     /// a duplicate is acknowledged (when done) or answered `409` (while in progress) without
     /// running the handlers. See [`crate::idempotency`] for the keys, the answers and the
     /// store's failure policy. Takes a store ([`MemoryStore`](crate::idempotency::MemoryStore),

@@ -29,11 +29,11 @@ pub(crate) struct Inner {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) unwrapped_push: bool,
     pub(crate) attribute_headers: AttributeHeaders,
-    /// The handler deadline (R3).
+    /// The handler deadline.
     pub(crate) handler_timeout: Option<Duration>,
-    /// Permits for events in flight, and their number (R3).
+    /// Permits for events in flight, and their number.
     pub(crate) in_flight: Option<(Arc<Semaphore>, usize)>,
-    /// Claims per delivery (R4, R5), with the lease resolved.
+    /// Claims per delivery, with the lease resolved.
     pub(crate) idempotency: Option<(Idempotency, Duration)>,
     /// Metric handles (empty calls without the `metrics` feature).
     pub(crate) meter: Meter,

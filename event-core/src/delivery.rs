@@ -1,5 +1,5 @@
 //! Phase 2, delivery: which format the request uses, its body read under the limit, and the
-//! event's payload and metadata (SPEC C1–C5, E3, E9). Decided once here, for every adapter.
+//! event's payload and metadata. Decided once here, for every adapter.
 
 use bytes::Bytes;
 use http::HeaderMap;

@@ -1,4 +1,4 @@
-//! Running handlers in order, with panics contained (SPEC E5, E7, E8).
+//! Running handlers in order, with panics contained.
 
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};

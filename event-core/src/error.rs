@@ -9,7 +9,7 @@ use crate::cloudevents::CloudEventError;
 /// The boxed error type handlers and bodies report.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// Why the events endpoint refused a request (SPEC E1–E9).
+/// Why the events endpoint refused a request.
 ///
 /// Each variant knows its HTTP status ([`RequestError::status`]) and the short public text
 /// put in the response body ([`RequestError::public_message`]). The `Display` text may hold
@@ -17,74 +17,76 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// `detail` field only in debug mode.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum RequestError {
-    /// No event route matches the path (E1): missing or extra segments, an empty segment, `.`/`..`.
+    /// No event route matches the path: missing or extra segments, an empty segment, `.`/`..`.
     #[error("no event route matches this path")]
     NotFound,
-    /// A method other than POST on an event route (E2).
+    /// A method other than POST on an event route.
     #[error("method {0} is not allowed; use POST")]
     MethodNotAllowed(http::Method),
-    /// Path plus query longer than the configured bound (E9).
+    /// Path plus query longer than the configured bound.
     #[error("request URI is longer than the limit of {limit} bytes")]
     UriTooLong {
         /// The configured bound in bytes.
         limit: usize,
     },
-    /// No `Host` where one is required, more than one, or an invalid one (RFC 9112 §3.2, R6).
+    /// No `Host` where one is required, more than one, or an invalid one (RFC 9112 §3.2).
     #[error("the request needs exactly one valid Host header")]
     InvalidHost,
-    /// A path segment is not valid UTF-8 once percent-decoded (E1).
+    /// A path segment is not valid UTF-8 once percent-decoded.
     #[error("a path segment is not valid UTF-8 once percent-decoded")]
     InvalidPathEncoding,
-    /// The query string is not valid UTF-8 once percent-decoded (E4).
+    /// The query string is not valid UTF-8 once percent-decoded.
     #[error("the query string is not valid UTF-8 once percent-decoded")]
     InvalidQueryEncoding,
-    /// The body is over the limit, declared or while read (E9).
+    /// The body is over the limit, declared or while read.
     #[error("request body exceeds the limit of {limit} bytes")]
     PayloadTooLarge {
         /// The configured body limit in bytes.
         limit: usize,
     },
-    /// The body could not be read to its end (connection lost, truncated body) (E9).
+    /// The body could not be read to its end (connection lost, truncated body).
     #[error("request body could not be read completely: {0}")]
     BodyRead(String),
-    /// The body is empty or only white space (E3).
+    /// The body is empty or only white space.
     #[error("request body is empty; expected a JSON document")]
     EmptyBody,
-    /// The body is not one valid JSON document (E3), or nests deeper than the bound (E9).
+    /// The body is not one valid JSON document, or nests deeper than the bound.
     #[error("request body is not valid JSON: {0}")]
     InvalidJson(String),
-    /// No registered handler's filter matches this kind, so nothing could handle it (E8).
+    /// No registered handler's filter matches this kind, so nothing could handle it.
     #[error("no handler is registered for events of kind {kind:?}")]
     NoHandler {
         /// The event kind from the path.
         kind: String,
     },
-    /// A CloudEvent whose attributes or structure break the HTTP binding (C1, C2): 400; a
+    /// A CloudEvent whose attributes or structure break the HTTP binding: 400; a
     /// batch (`application/cloudevents-batch+json`), refused whole and never half-parsed: 415.
     #[error("invalid CloudEvent: {0}")]
     InvalidCloudEvent(CloudEventError),
     /// The CloudEvents path received something that is not a CloudEvent: 400.
     #[error("expected a CloudEvent (ce-* headers, or Content-Type application/cloudevents+json)")]
     NotACloudEvent,
-    /// An unwrapped push whose metadata headers cannot be read (C4): 400.
+    /// An unwrapped push whose metadata headers cannot be read: 400.
     #[error("invalid unwrapped push: {0}")]
     InvalidUnwrappedPush(crate::pubsub::DecodeError),
-    /// The request failed authentication (A2, U3): 401, 403 or 503.
+    /// The request failed authentication: 401, 403 or 503.
     #[error("authentication failed: {0}")]
     Unauthenticated(AuthError),
     /// `max_in_flight` events are being handled: 503 with `Retry-After`, before the body is
-    /// read (R3).
+    /// read.
     #[error("overloaded: {limit} events in flight")]
     Overloaded {
         /// The configured bound.
         limit: usize,
     },
     /// The idempotency store could not claim the delivery and the policy is to refuse: 503
-    /// with `Retry-After` (R5).
+    /// with `Retry-After`.
+    /// It holds the store's error, boxed: the store contract (`idempotency`) builds on this
+    /// module, not the other way round.
     #[error("{0}")]
-    StoreUnavailable(crate::idempotency::StoreError),
+    StoreUnavailable(BoxError),
     /// The same delivery is being handled now (here or on another instance): 409 with
-    /// `Retry-After`, so Pub/Sub retries later (R5).
+    /// `Retry-After`, so Pub/Sub retries later.
     #[error("delivery of kind {kind:?} with reference {reference:?} is already being handled")]
     InProgress {
         /// The event kind.
@@ -93,7 +95,7 @@ pub(crate) enum RequestError {
         reference: String,
     },
     /// The handlers did not finish within the handler timeout: 504; their future is dropped
-    /// (R3).
+    ///.
     #[error(
         "handlers for kind {kind:?} with reference {reference:?} did not finish in {timeout:?}"
     )]
@@ -105,7 +107,7 @@ pub(crate) enum RequestError {
         /// The configured timeout.
         timeout: std::time::Duration,
     },
-    /// A handler returned an error or panicked (E6, E7).
+    /// A handler returned an error or panicked.
     #[error("handler failed for event of kind {kind:?} with reference {reference:?}: {detail}")]
     HandlerFailed {
         /// The event kind.
@@ -119,7 +121,7 @@ pub(crate) enum RequestError {
 
 impl RequestError {
     /// The HTTP status this refusal answers with. `failure_status` is the endpoint's configured
-    /// status for handler failures (E6); every other variant has a fixed status.
+    /// status for handler failures; every other variant has a fixed status.
     pub(crate) fn status(&self, failure_status: StatusCode) -> StatusCode {
         match self {
             Self::NotFound | Self::NoHandler { .. } => StatusCode::NOT_FOUND,
@@ -213,7 +215,7 @@ pub enum ConfigError {
     /// The CloudEvents path is the events path or below it, where every path is an event route.
     #[error("invalid CloudEvents path {0:?}: it must lie outside the events path")]
     CloudEventsPathInsideEventsPath(String),
-    /// The failure status would acknowledge failed events (it must be 4xx or 5xx, SPEC E8).
+    /// The failure status would acknowledge failed events (it must be 4xx or 5xx).
     #[error("invalid failure status {0}: it must be a 4xx or 5xx status so Pub/Sub redelivers")]
     InvalidFailureStatus(u16),
     /// An authentication setting is missing or contradictory.

@@ -7,7 +7,7 @@ use crate::payload::Payload;
 use crate::pubsub::{DecodeError, DecodedMessage};
 
 /// One received event: what the URL named (kind, reference, parameters), the payload, and
-/// context about the delivery (SPEC C5).
+/// context about the delivery.
 ///
 /// Every matching handler sees the same `Event`. Cloning is cheap (reference-counted).
 ///
@@ -39,7 +39,7 @@ struct Inner {
 }
 
 /// Where [`Event::pubsub`] finds the Pub/Sub message: decided once, when the event is built,
-/// from the delivery format and CloudEvent type (SPEC C3–C5). Decoding itself waits for the
+/// from the delivery format and CloudEvent type. Decoding itself waits for the
 /// first call, so a handler that never asks pays nothing.
 enum PubSubSource {
     /// Given already decoded (an unwrapped push: data = body, metadata from headers).
@@ -102,7 +102,7 @@ impl Event {
         &self.inner.reference
     }
 
-    /// The query parameters, form-urlencoded-decoded; a repeated key keeps its last value (E4).
+    /// The query parameters, form-urlencoded-decoded; a repeated key keeps its last value.
     pub fn parameters(&self) -> &BTreeMap<String, String> {
         &self.inner.parameters
     }
@@ -112,7 +112,7 @@ impl Event {
         self.inner.parameters.get(key).map(String::as_str)
     }
 
-    /// The body, exactly as sent (E3).
+    /// The body, exactly as sent.
     pub fn payload(&self) -> &Payload {
         &self.inner.payload
     }
@@ -129,9 +129,9 @@ impl Event {
         }
     }
 
-    /// The payload decoded as a Pub/Sub push envelope (SPEC P2), decoded on first call and cached.
+    /// The payload decoded as a Pub/Sub push envelope, decoded on first call and cached.
     ///
-    /// This is the one accessor for the Pub/Sub message whatever the delivery format (SPEC C5):
+    /// This is the one accessor for the Pub/Sub message whatever the delivery format:
     /// - a wrapped push: the body decoded as a push envelope;
     /// - an unwrapped push: the data is the body, metadata and attributes come from headers
     ///   (see [`decode_unwrapped`](crate::pubsub::decode_unwrapped));
@@ -274,16 +274,15 @@ impl Event {
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EventContext {
-    /// The trace the delivery continues (SPEC O2): from the `traceparent` header, a CloudEvent
+    /// The trace the delivery continues: from the `traceparent` header, a CloudEvent
     /// `traceparent` extension, the `googclient_traceparent` message attribute, or
     /// `X-Cloud-Trace-Context`, in that order (see [`TraceContext`](crate::TraceContext)).
     pub trace: Option<crate::TraceContext>,
-    /// The verified caller, when the service authenticates with OIDC (SPEC A4). `None` when
+    /// The verified caller, when the service authenticates with OIDC. `None` when
     /// requests are authenticated otherwise (signed URLs) or not at all.
     pub claims: Option<crate::auth::VerifiedClaims>,
     /// The CloudEvent attributes (id, source, type, time, subject, extensions…) when the event
-    /// arrived as a CloudEvent (Eventarc), decoded from headers or the structured body (SPEC C1,
-    /// C2).
+    /// arrived as a CloudEvent (Eventarc), decoded from headers or the structured body.
     pub cloud_event: Option<crate::cloudevents::CloudEventAttributes>,
     /// How the event was delivered (wrapped push JSON, unwrapped push, CloudEvent binary or
     /// structured).

@@ -1,4 +1,4 @@
-//! [`DeliveryFormat`]: the one answer to "how did this event arrive?" (SPEC C1–C5).
+//! [`DeliveryFormat`]: the one answer to "how did this event arrive?".
 
 /// How an event reached the endpoint; in [`EventContext::format`](crate::EventContext::format).
 /// Decided once, from the request head, for every adapter.

@@ -18,7 +18,7 @@ pub type HandlerResult = Result<(), HandlerError>;
 ///
 /// The trait is object-safe (handlers are stored as `Arc<dyn EventHandler>`). Every handler whose
 /// filter matches runs in registration order with the same [`Event`]; the first error stops the
-/// rest (SPEC E5). A panic is caught and treated as an error (E7).
+/// rest. A panic is caught and treated as an error.
 ///
 /// ```
 /// use gcp_events_core::{async_trait, Event, EventHandler, HandlerResult};
@@ -101,7 +101,7 @@ where
     }
 }
 
-/// A handler's failure, and what to do about it (SPEC E6, E8).
+/// A handler's failure, and what to do about it.
 ///
 /// Any error type converts into it with `?` (it is the "retry" kind: the delivery is answered
 /// with the endpoint's failure status so Pub/Sub redelivers). [`HandlerError::discard`] says the

@@ -1,7 +1,6 @@
 //! Phase 1, the head: everything decided before a byte of the body is read — the request
-//! target, the method, authentication, the query, the handlers and the declared length (SPEC
-//! E1, E2, E4, E9, A1–A5, U3). A request refused here costs no body read, and nothing
-//! reveals which kinds are handled before the caller is authenticated.
+//! target, the method, authentication, the query, the handlers and the declared length. A request refused here costs no body read, and
+//! nothing reveals which kinds are handled before the caller is authenticated.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -105,7 +104,7 @@ pub(crate) async fn check<'a>(inner: &'a Inner, parts: &Parts) -> Result<Head<'a
     })
 }
 
-/// RFC 9112 §3.2 (SPEC R6): more than one `Host` field, or one that is not a valid authority,
+/// RFC 9112 §3.2: more than one `Host` field, or one that is not a valid authority,
 /// is a 400 in any version; an HTTP/1.x request needs one (RFC 9112 requires it of 1.1; we
 /// ask it of 1.0 too, as no Google sender speaks 1.0); HTTP/2 and later need a Host or an
 /// `:authority` (which the server puts into the request's URI).
@@ -130,7 +129,7 @@ fn check_host(parts: &Parts) -> Result<(), RequestError> {
 }
 
 /// The signed-URL token, when keys are configured, is checked (with the service's clock)
-/// and then removed: handlers never see it (U3, A5).
+/// and then removed: handlers never see it.
 fn check_signed_url(
     inner: &Inner,
     kind: &str,

@@ -1,5 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+// docs.rs (`--cfg docsrs`, nightly): each item shows the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod adapter;
@@ -19,6 +21,7 @@ mod head;
 pub mod idempotency;
 mod json_check;
 mod meter;
+mod outcome;
 mod payload;
 mod pipeline;
 pub mod pubsub;

@@ -1,4 +1,4 @@
-//! Metrics through the [`metrics`](https://docs.rs/metrics) facade (feature `metrics`; SPEC O1).
+//! Metrics through the [`metrics`](https://docs.rs/metrics) facade (feature `metrics`).
 //!
 //! | metric | kind | labels |
 //! |---|---|---|
@@ -36,7 +36,7 @@ mod imp {
 
     use super::format_label;
     use crate::format::DeliveryFormat;
-    use crate::pipeline::Outcome;
+    use crate::outcome::Outcome;
 
     const REQUESTS: &str = "gcp_events_requests_total";
     const DURATION: &str = "gcp_events_handler_duration_seconds";
@@ -149,7 +149,7 @@ mod imp {
     use std::time::Duration;
 
     use crate::format::DeliveryFormat;
-    use crate::pipeline::Outcome;
+    use crate::outcome::Outcome;
 
     /// Without the `metrics` feature: nothing is recorded.
     pub(crate) struct Meter;

@@ -19,7 +19,7 @@ pub enum PayloadError {
     InvalidJson(String),
 }
 
-/// The JSON body of an event, exactly as sent (SPEC E3).
+/// The JSON body of an event, exactly as sent.
 ///
 /// The bytes are checked once, when the payload is made: they are UTF-8 and one JSON document
 /// of any type (object, array, string, number, bool, null), with no `NaN`/`Infinity`, nesting at
@@ -204,7 +204,7 @@ fn validate(raw: &[u8]) -> Result<(), PayloadError> {
         .map_err(|invalid| PayloadError::InvalidJson(invalid.describe(raw)))
 }
 
-/// The deepest nesting of arrays and objects accepted in a payload (SPEC E9). It stays below
+/// The deepest nesting of arrays and objects accepted in a payload. It stays below
 /// serde_json's own recursion limit (128), so every accepted payload also parses into a `Value`.
 pub const MAX_DEPTH: usize = 100;
 

@@ -26,6 +26,7 @@ use crate::format::DeliveryFormat;
 use crate::handler::Handlers;
 use crate::head::{self, Head, Target};
 use crate::idempotency::{self, Skip};
+use crate::outcome::Outcome;
 use crate::respond::{self, ResponseBody};
 use crate::trace::TraceContext;
 
@@ -33,53 +34,6 @@ use crate::trace::TraceContext;
 /// searcher costs about as much as the search over a typical envelope.
 static TRACE_ATTRIBUTE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"googclient_traceparent"));
-
-/// How a request ended, for the request's log line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Outcome {
-    Handled,
-    Discarded,
-    Failed,
-    Refused,
-    /// A duplicate: acknowledged when done before, refused while in progress.
-    Duplicate,
-    /// Shed: too many events in flight.
-    Shed,
-    /// The handlers ran past the handler timeout.
-    TimedOut,
-}
-
-impl Outcome {
-    /// Every outcome, in [`index`](Self::index) order.
-    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
-    pub(crate) const ALL: [Self; 7] = [
-        Self::Handled,
-        Self::Discarded,
-        Self::Failed,
-        Self::Refused,
-        Self::Duplicate,
-        Self::Shed,
-        Self::TimedOut,
-    ];
-
-    /// Its place in [`ALL`](Self::ALL).
-    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
-    pub(crate) fn index(self) -> usize {
-        self as usize
-    }
-
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            Self::Handled => "handled",
-            Self::Discarded => "discarded",
-            Self::Failed => "failed",
-            Self::Refused => "refused",
-            Self::Duplicate => "duplicate",
-            Self::Shed => "shed",
-            Self::TimedOut => "timeout",
-        }
-    }
-}
 
 /// An event that passed head, delivery and naming, with what it holds while it is handled.
 struct Accepted<'a> {

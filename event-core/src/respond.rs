@@ -29,12 +29,12 @@ fn json(status: StatusCode, body: Bytes) -> Response<ResponseBody> {
     response
 }
 
-/// `201 {}`: every matching handler succeeded (E5).
+/// `201 {}`: every matching handler succeeded.
 pub(crate) fn handled() -> Response<ResponseBody> {
     json(StatusCode::CREATED, Bytes::from_static(b"{}"))
 }
 
-/// `200 {}`: acknowledged without handling — a handler asked to discard the event (E8).
+/// `200 {}`: acknowledged without handling — a handler asked to discard the event.
 pub(crate) fn discarded() -> Response<ResponseBody> {
     json(StatusCode::OK, Bytes::from_static(b"{}"))
 }

@@ -1,4 +1,4 @@
-//! Path and query parsing for `{prefix}/events/{kind}/{reference}` (SPEC E1, E4).
+//! Path and query parsing for `{prefix}/events/{kind}/{reference}`.
 //!
 //! The core decodes the raw request target itself, so every framework gives the same answer
 //! (they disagree on empty segments, dot segments and invalid UTF-8 escapes).

@@ -68,12 +68,12 @@ use crate::route;
 ///
 /// `outcome` is `handled` (201), `discarded` (200, the handler asked), `failed` (the handler
 /// failed or panicked), `refused` (a 4xx/5xx before dispatch: route, auth, body…),
-/// `duplicate` (R4/R5: acknowledged or `409`, not dispatched), `shed` (`503`, too many in
+/// `duplicate` (acknowledged or `409`, not dispatched), `shed` (`503`, too many in
 /// flight) or `timeout` (`504`, past the handler timeout). `format` is `json_body`,
 /// `unwrapped_push`, `cloud_event_binary`, `cloud_event_structured`, or `none` for a request
 /// refused before its format was known. No label carries request text (kind, reference,
 /// path), so a sender cannot multiply the series; add your own fixed labels with
-/// [`metrics_label`](crate::EventServiceBuilder::metrics_label).
+/// `EventServiceBuilder::metrics_label` (feature `metrics`).
 #[derive(Clone)]
 pub struct EventService {
     inner: Arc<Inner>,
@@ -127,6 +127,30 @@ impl EventService {
             || self.inner.cloud_events_path.as_deref() == Some(path)
     }
 
+    /// Whether a request for `path` the service owns is offered to the application first: a
+    /// method other than POST at the CloudEvents path. Eventarc posts to a path an application
+    /// often uses itself (`/`, e.g. `GET /` for a page), so there the service takes POST and
+    /// answers the other methods (405 with `Allow: POST`) only when the application has no
+    /// route for them. Everywhere else it owns, the service answers every method.
+    ///
+    /// ```
+    /// use gcp_events_core::{handler_fn, EventService};
+    /// use http::Method;
+    ///
+    /// let service = EventService::builder()
+    ///     .allow_unauthenticated()
+    ///     .cloud_events_path("/")
+    ///     .handler(handler_fn(|_| async { Ok(()) }))
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(service.app_first(&Method::GET, "/"));
+    /// assert!(!service.app_first(&Method::POST, "/"));
+    /// assert!(!service.app_first(&Method::GET, "/gcp-events/events/k/r"));
+    /// ```
+    pub fn app_first(&self, method: &http::Method, path: &str) -> bool {
+        method != http::Method::POST && self.inner.cloud_events_path.as_deref() == Some(path)
+    }
+
     /// The URL of an event on this service, under its own prefix: the same builder as
     /// [`event_url`](crate::event_url::event_url), with the prefix already set.
     ///
@@ -151,8 +175,8 @@ impl EventService {
     }
 
     /// Handles one request, start to finish; never panics and never fails: every outcome is a
-    /// response (SPEC E1–E9). The same as calling the service as a `tower::Service`. Like any
-    /// HTTP/1.1 server it needs exactly one valid `Host` header (SPEC R6): a request built by
+    /// response. The same as calling the service as a `tower::Service`. Like any
+    /// HTTP/1.1 server it needs exactly one valid `Host` header: a request built by
     /// hand needs `.header("host", …)` too.
     ///
     /// The head is checked before the body is touched (target length, route, method,

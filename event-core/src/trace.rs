@@ -1,4 +1,4 @@
-//! [`TraceContext`]: the W3C trace an event continues (SPEC O2).
+//! [`TraceContext`]: the W3C trace an event continues.
 
 use http::{HeaderMap, HeaderName};
 

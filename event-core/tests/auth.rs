@@ -709,6 +709,35 @@ async fn a5_r15_tokens_and_signed_url_tokens_never_reach_the_logs() {
     }
 }
 
+/// A wrong audience is the usual push misconfiguration (Pub/Sub's default audience is the full
+/// push URL): the warning names the `aud` that arrived and the ones expected, never the token.
+#[tokio::test]
+async fn a_wrong_audience_is_logged_with_what_arrived_and_what_was_expected() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_writer(captured.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let pushed_to = "https://my-service.a.run.app/gcp-events/events/order/1?tenant=acme";
+    let token = google().token(&with(claims(), "aud", json!(pushed_to)));
+    assert_eq!(verdict(&token).await, Err(AuthError::WrongAudience));
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains(pushed_to),
+        "the received aud is named: {logs}"
+    );
+    assert!(
+        logs.contains(TEST_AUDIENCE),
+        "the expected aud is named: {logs}"
+    );
+    let signature = token.rsplit('.').next().unwrap();
+    assert!(
+        !logs.contains(signature),
+        "the token never reaches the logs"
+    );
+}
+
 #[tokio::test]
 async fn r18_a_remembered_token_is_still_checked_against_the_clock() {
     let clock = TestClock::at(now());

@@ -1,5 +1,5 @@
 //! [`KeyCache`]: the signing keys, cached for their freshness lifetime and refreshed once at a
-//! time (SPEC A3, research R16, R17).
+//! time.
 
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};

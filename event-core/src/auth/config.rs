@@ -12,7 +12,7 @@ use super::{
     DEFAULT_MIN_REFRESH_INTERVAL,
 };
 
-/// OIDC verification settings (SPEC A1–A4). At least one audience and one allowed e-mail are
+/// OIDC verification settings. At least one audience and one allowed e-mail are
 /// required; [`EventServiceBuilder::build`](crate::EventServiceBuilder::build) refuses a
 /// configuration without them.
 #[derive(Clone)]
@@ -64,7 +64,7 @@ impl OidcConfig {
         self
     }
 
-    /// Defaults: keys from [`GOOGLE_JWKS_URL`] (with the `jwks-http` feature; without it, set
+    /// Defaults: keys from Google's JWKS, `GOOGLE_JWKS_URL` (with the `jwks-http` feature; without it, set
     /// [`key_source`](Self::key_source)), leeway 60 s, token cap 8 KiB, signature verified.
     pub fn new() -> Self {
         Self {
@@ -124,7 +124,7 @@ impl OidcConfig {
 
     /// Where the signing keys come from (default: Google's JWKS over HTTPS, with the
     /// `jwks-http` feature). A [`KeySet`](super::KeySet) is a
-    /// fixed set; [`jwks_url`](Self::jwks_url) fetches another URL.
+    /// fixed set; `jwks_url` (feature `jwks-http`) fetches another URL.
     pub fn key_source(mut self, source: impl KeySource) -> Self {
         self.key_source = Some(Arc::new(source));
         self

@@ -9,7 +9,7 @@ use super::signed_url::SignedUrlError;
 /// decides the status), plus the signed-URL variant.
 macro_rules! auth_error {
     ($($(#[$doc:meta])* $group:ident $variant:ident => $code:literal,)*) => {
-        /// An authentication failure (SPEC A2), one variant per reason. Its status is decided
+        /// An authentication failure, one variant per reason. Its status is decided
         /// once ([`status`](Self::status)): a missing, malformed, forged, expired or misaddressed
         /// token answers 401, a genuine token of a caller that is not allowed 403, unobtainable
         /// keys 503. [`reason`](Self::reason) gives a stable snake_case code for logs and (in
@@ -18,7 +18,7 @@ macro_rules! auth_error {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
         pub enum AuthError {
             $($(#[$doc])* #[error("{}", $code)] $variant,)*
-            /// A signed event URL's token is missing, wrong or expired: 401 (SPEC U3).
+            /// A signed event URL's token is missing, wrong or expired: 401.
             #[error("signed URL rejected: {}", .0.reason())]
             SignedUrl(SignedUrlError),
         }

@@ -1,4 +1,4 @@
-//! Signing keys: JWKS parsing, key sources, and the cache (research R8, R16, R17).
+//! Signing keys: JWKS parsing, key sources, and the cache.
 
 use std::time::Duration;
 
@@ -60,7 +60,7 @@ impl PublicKey {
         .is_ok()
     }
 
-    /// A JWK usable for RS256 signatures, else `None` (R8): `kty` RSA, `alg` absent or RS256,
+    /// A JWK usable for RS256 signatures, else `None`: `kty` RSA, `alg` absent or RS256,
     /// `use` absent or `sig`, a non-empty `kid`, decodable `n`/`e`.
     fn from_jwk(jwk: &Value) -> Option<Self> {
         let field = |name: &str| jwk.get(name).and_then(Value::as_str);

@@ -1,5 +1,5 @@
 //! Authenticated push: verifying the Google-signed OIDC token that Pub/Sub authenticated push
-//! and Eventarc put in `Authorization: Bearer …` (SPEC A1–A5).
+//! and Eventarc put in `Authorization: Bearer …`.
 //!
 //! An [`EventService`](crate::EventService) must be told how requests are authenticated: with
 //! [`OidcConfig`] (this module), with signed event URLs

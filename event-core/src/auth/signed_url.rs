@@ -1,4 +1,4 @@
-//! Signed event URLs (SPEC U3): a token bound to an event's kind, reference and an optional
+//! Signed event URLs: a token bound to an event's kind, reference and an optional
 //! expiry, carried in the [`SIGNATURE_PARAMETER`] query parameter.
 //!
 //! ```

@@ -1,4 +1,4 @@
-//! The bearer header and the token: strict parsing, signature, claims (research R5–R13).
+//! The bearer header and the token: strict parsing, signature, claims.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -16,7 +16,7 @@ use super::{OidcConfig, OidcMode, GOOGLE_ISSUERS, SIGNATURE_REMOVED_BY_GOOGLE};
 const MAX_LIFETIME: f64 = 86_400.0;
 
 /// The claims of a verified token, handed to handlers through
-/// [`EventContext::claims`](crate::EventContext::claims) (SPEC A4).
+/// [`EventContext::claims`](crate::EventContext::claims).
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerifiedClaims {
@@ -41,7 +41,7 @@ pub struct VerifiedClaims {
     pub claims: Map<String, Value>,
 }
 
-/// The token from the request's single `Authorization: Bearer` field (R5, R6).
+/// The token from the request's single `Authorization: Bearer` field.
 pub(crate) fn bearer_token(headers: &http::HeaderMap, max_len: usize) -> Result<&str, AuthError> {
     let mut fields = headers.get_all(AUTHORIZATION).iter();
     let Some(field) = fields.next() else {
@@ -176,7 +176,7 @@ pub(crate) async fn verify(
     check_claims(config, payload, kid, signature_verified)
 }
 
-/// The time checks (R12), for a new token and again for a remembered one (R18). Returns
+/// The time checks, for a new token and again for a remembered one. Returns
 /// `(iat, exp)`.
 pub(crate) fn check_times(
     config: &OidcConfig,
@@ -206,6 +206,34 @@ pub(crate) fn check_times(
     Ok((iat, exp))
 }
 
+/// The most common push misconfiguration is the audience: Pub/Sub's default is the full push
+/// URL, query included, while the service expects the one it was given. An audience is no
+/// secret, so the warning says which `aud` arrived (at most 256 characters of it) and which
+/// were expected; the token itself is never logged.
+fn log_wrong_audience(config: &OidcConfig, received: Option<&Value>) {
+    let received = match received {
+        Some(Value::String(aud)) => aud.chars().take(256).collect::<String>(),
+        Some(other) => format!("(a JSON {}, not a string)", json_type(other)),
+        None => "(none)".to_owned(),
+    };
+    tracing::warn!(
+        received = %received,
+        expected = ?config.audiences,
+        "push token refused: its audience is not one this service expects"
+    );
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
 fn check_claims(
     config: &OidcConfig,
     claims: Map<String, Value>,
@@ -219,7 +247,10 @@ fn check_claims(
     let audience = match claims.get("aud") {
         Some(Value::String(aud)) if config.audiences.iter().any(|a| a == aud) => aud.clone(),
         Some(Value::Array(_)) => return Err(AuthError::AudienceNotAString),
-        _ => return Err(AuthError::WrongAudience),
+        other => {
+            log_wrong_audience(config, other);
+            return Err(AuthError::WrongAudience);
+        }
     };
 
     let (iat, exp) = check_times(config, &claims)?;

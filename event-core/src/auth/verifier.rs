@@ -19,7 +19,7 @@ pub struct OidcVerifier {
 struct VerifierInner {
     config: OidcConfig,
     cache: Arc<KeyCache>,
-    /// Tokens already verified, by SHA-256 of the token (research R18): Pub/Sub reuses one
+    /// Tokens already verified, by SHA-256 of the token: Pub/Sub reuses one
     /// token for up to an hour, and the RSA check is most of a request's cost. Only successes
     /// are kept, bounded; the time checks run again on every hit.
     verified: std::sync::Mutex<std::collections::HashMap<[u8; 32], VerifiedClaims>>,

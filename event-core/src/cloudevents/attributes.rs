@@ -87,7 +87,7 @@ fn is_segment(s: &str) -> bool {
 
 impl CloudEventAttributes {
     /// The Pub/Sub topic of a `google.cloud.pubsub.topic.v1.messagePublished` event, read from
-    /// `source` (SPEC C3): `//pubsub.googleapis.com/projects/P/topics/T` gives
+    /// `source`: `//pubsub.googleapis.com/projects/P/topics/T` gives
     /// `Some("projects/P/topics/T")`; any other source gives `None`.
     ///
     /// ```

@@ -1,6 +1,6 @@
 //! Errors of the CloudEvents parser.
 
-/// Why a request is not an acceptable CloudEvent (SPEC C1, C2).
+/// Why a request is not an acceptable CloudEvent.
 ///
 /// The [`Display`](std::fmt::Display) texts are short and can be logged or returned as is: they
 /// name attributes and headers but never repeat attribute *values*, which may be large or

@@ -1,4 +1,4 @@
-//! CloudEvents 1.0 over HTTP, as Eventarc delivers them (SPEC C1–C3): a pure parser, usable
+//! CloudEvents 1.0 over HTTP, as Eventarc delivers them: a pure parser, usable
 //! with no web framework.
 //!
 //! The [HTTP protocol binding] carries an event in one of three ways, which the
@@ -119,7 +119,7 @@ fn starts_with_ignore_case(text: &[u8], prefix: &[u8]) -> bool {
 }
 
 /// Reads the attributes of a binary-mode CloudEvent from the request headers (HTTP binding
-/// §3.1, SPEC C1). The body, untouched, is the event's data.
+/// §3.1). The body, untouched, is the event's data.
 ///
 /// - Every `ce-<name>` header is the attribute `<name>` (header names are case-insensitive;
 ///   [`http::HeaderMap`] already lower-cases them): `ce-id`, `ce-source`, `ce-specversion`,
@@ -173,7 +173,7 @@ pub fn from_binary(headers: &http::HeaderMap) -> Result<CloudEventAttributes, Cl
 }
 
 /// Parses a structured-mode CloudEvent: the body is one JSON object in the JSON event format
-/// (HTTP binding §3.2, SPEC C2).
+/// (HTTP binding §3.2).
 ///
 /// - `id`, `source`, `specversion` (`"1.0"`) and `type` are required non-empty JSON strings;
 ///   `time`, `subject`, `dataschema`, `datacontenttype` are optional JSON strings (`time` must

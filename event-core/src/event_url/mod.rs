@@ -1,4 +1,4 @@
-//! Build the URLs that events are posted to (SPEC U1, U2).
+//! Build the URLs that events are posted to.
 //!
 //! ```
 //! use gcp_events_core::event_url::event_url;
@@ -16,7 +16,7 @@
 //! }
 //! ```
 //!
-//! The endpoint (SPEC E1) answers `POST {prefix}/events/{kind}/{reference}`; this module builds
+//! The endpoint answers `POST {prefix}/events/{kind}/{reference}`; this module builds
 //! `{base}{prefix}/events/{kind}/{reference}/?{parameters}`:
 //!
 //! - **Base URL**: the one given with [`EventUrlBuilder::base_url`], else the `BASE_URL`
@@ -44,12 +44,11 @@
 //! - **Trailing slash**: the path always ends with `/` after the reference, like django-gcp's
 //!   URLs; the endpoint accepts the path with or without it.
 //! - **Parameters** become an `application/x-www-form-urlencoded` query, in insertion order,
-//!   repeated keys included as given (the endpoint keeps the last value of a repeated key, SPEC
-//!   E4). Without parameters there is no `?`.
+//!   repeated keys included as given (the endpoint keeps the last value of a repeated key). Without parameters there is no `?`.
 //!
 //! - **Signature**: with [`EventUrlBuilder::signed`] or [`EventUrlBuilder::signed_until`], a token
 //!   bound to the kind, the reference and an optional expiry is appended as the last query
-//!   parameter, [`SIGNATURE_PARAMETER`] (SPEC U3; see [`crate::auth::signed_url`]). Setting that
+//!   parameter, [`SIGNATURE_PARAMETER`] (see [`crate::auth::signed_url`]). Setting that
 //!   parameter by hand as well is refused with [`EventUrlError::ReservedParameter`].
 //!
 //! Keep parameters short (the service refuses request targets over 8 KiB by default), and never
@@ -173,7 +172,7 @@ impl EventUrlBuilder {
         self
     }
 
-    /// Sign the URL with `key` (SPEC U3): a token that never expires, bound to the kind and the
+    /// Sign the URL with `key`: a token that never expires, bound to the kind and the
     /// reference, is appended as the last query parameter, [`SIGNATURE_PARAMETER`]. The token
     /// does not cover the other parameters (see [`crate::auth::signed_url`]). Replaces an earlier
     /// `signed`/`signed_until`.

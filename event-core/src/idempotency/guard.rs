@@ -78,7 +78,7 @@ pub(crate) async fn claim(
                 tracing::warn!(error = %e, "idempotency store failed; dispatching without de-duplication");
                 Ok(None)
             }
-            StoreFailure::Refuse => Err(Skip::Refused(RequestError::StoreUnavailable(e))),
+            StoreFailure::Refuse => Err(Skip::Refused(RequestError::StoreUnavailable(e.into()))),
         },
     }
 }

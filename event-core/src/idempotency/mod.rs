@@ -1,5 +1,4 @@
-//! Idempotency: each delivery handled once, across redeliveries and across instances (SPEC R4,
-//! R5; research `delivery.md`).
+//! Idempotency: each delivery handled once, across redeliveries and across instances.
 //!
 //! Pub/Sub push and Eventarc deliver **at least once**: the same message comes again after any
 //! non-2xx, after the ack deadline passes (possibly while the first attempt is still running,

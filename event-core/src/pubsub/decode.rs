@@ -1,4 +1,4 @@
-//! Decoding push bodies (SPEC P2).
+//! Decoding push bodies.
 //!
 //! Both entry points first gather the members they know into [`RawEnvelope`], which records
 //! each member as found (borrowed strings, or the JSON type when it is not a string) without

@@ -1,4 +1,4 @@
-//! Making push envelopes (SPEC P1).
+//! Making push envelopes.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::error::MakeError;
 use super::wire;
 
-/// The wire form of a Pub/Sub push request body (SPEC P1), as Pub/Sub's default "wrapped"
+/// The wire form of a Pub/Sub push request body, as Pub/Sub's default "wrapped"
 /// push sends it: `{"message": {...}, "subscription": "...", "deliveryAttempt": n}`.
 ///
 /// Made with [`PushEnvelope::builder`]; written out with [`to_bytes`](Self::to_bytes),

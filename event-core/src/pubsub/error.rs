@@ -1,6 +1,6 @@
 //! Errors of the Pub/Sub codec.
 
-/// Why a Pub/Sub push body could not be decoded (SPEC P2).
+/// Why a Pub/Sub push body could not be decoded.
 ///
 /// The [`Display`](std::fmt::Display) text of every variant starts with
 /// `Failed to decode Pub/Sub message` and says what is wrong, so it can be logged as is.
@@ -103,7 +103,7 @@ pub enum DecodeError {
     },
 }
 
-/// Why a push envelope could not be made (SPEC P1).
+/// Why a push envelope could not be made.
 ///
 /// The [`Display`](std::fmt::Display) text starts with `Failed to make Pub/Sub message`.
 #[non_exhaustive]

@@ -1,4 +1,4 @@
-//! The decoded message and views of its data (SPEC P2).
+//! The decoded message and views of its data.
 
 use std::collections::BTreeMap;
 
@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::error::DecodeError;
 use super::wire;
 
-/// A decoded Pub/Sub push (SPEC P2).
+/// A decoded Pub/Sub push.
 ///
 /// Made by [`DecodedMessage::from_slice`] from a request body, or by
 /// [`DecodedMessage::from_value`] from an already parsed one; [`Event::pubsub`](crate::Event::pubsub)

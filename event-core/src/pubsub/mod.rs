@@ -1,4 +1,4 @@
-//! Pub/Sub push codec, usable with no web framework (SPEC P1–P4).
+//! Pub/Sub push codec, usable with no web framework.
 //!
 //! Google Cloud Pub/Sub push subscriptions POST each message as a JSON "envelope":
 //! `{"message": {"data": <base64>, "attributes": {...}, "messageId": ..., "publishTime": ...,

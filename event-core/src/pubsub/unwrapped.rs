@@ -1,5 +1,5 @@
 //! Unwrapped push ("payload unwrapping", `NoWrapper`): the body is the message data itself and,
-//! with write-metadata, the metadata and attributes arrive as headers (SPEC C4).
+//! with write-metadata, the metadata and attributes arrive as headers.
 
 use std::collections::BTreeMap;
 

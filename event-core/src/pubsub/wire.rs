@@ -27,7 +27,7 @@ pub(crate) fn encode_base64(bytes: &[u8]) -> String {
 /// decides (it also takes partial padding such as `AQ=`) and words the error. Both refuse other
 /// alphabets, white space and non-zero trailing bits; the tests hold them to the same results.
 pub(crate) fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
-    let fast = if text.len() % 4 == 0 {
+    let fast = if text.len().is_multiple_of(4) {
         base64_simd::STANDARD
     } else {
         base64_simd::STANDARD_NO_PAD

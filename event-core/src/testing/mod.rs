@@ -16,13 +16,19 @@
 //! For adapter crates, the shared HTTP conformance suite:
 //!
 //! An adapter crate runs the whole suite against its framework with one macro call. Give it
-//! an async function that serves an [`EventService`](crate::EventService) on `127.0.0.1:0` and returns the address:
+//! an async function that serves an [`EventService`](crate::EventService) on `127.0.0.1:0`,
+//! mounted beside an application of the framework's own that answers `GET /` with `home` (the
+//! suite checks that an application keeps its routes at the CloudEvents path), and returns the
+//! address:
 //!
 //! ```text
 //! async fn start(service: gcp_events_core::EventService) -> std::net::SocketAddr {
 //!     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
 //!     let addr = listener.local_addr().unwrap();
-//!     tokio::spawn(async move { axum::serve(listener, gcp_events_axum::router(service)).await });
+//!     let app = axum::Router::new()
+//!         .route("/", axum::routing::get(|| async { "home" }))
+//!         .merge(gcp_events_axum::router(service));
+//!     tokio::spawn(async move { axum::serve(listener, app).await });
 //!     addr
 //! }
 //! gcp_events_core::conformance_suite!(start);
@@ -35,7 +41,7 @@
 //! | SPEC rule | cases |
 //! |---|---|
 //! | E1 route | `e1_dispatches_kind_reference_payload_parameters`, `e1_trailing_slash`, `e1_percent_encoded_and_unicode_segments`, `e1_missing_reference_is_404`, `e1_extra_segment_is_404`, `e1_empty_segment_is_404`, `e1_dot_segments_are_404`, `e1_invalid_utf8_in_path_is_400`, `e1_other_paths_are_left_to_the_app`, `e1_custom_and_root_prefix` |
-//! | E2 method | `e2_other_methods_are_405_with_allow` |
+//! | E2 method | `e2_other_methods_are_405_with_allow`, `e2_the_app_keeps_its_methods_at_the_cloud_events_path` |
 //! | E3 body | `e3_every_json_type_is_accepted`, `e3_numbers_keep_every_digit`, `e3_empty_body_is_400`, `e3_invalid_json_is_400`, `e3_content_type_is_not_required`, `e3_typed_access_to_the_payload` |
 //! | E4 parameters | `e4_parameters_are_form_urlencoded`, `e4_invalid_utf8_in_query_is_400` |
 //! | E5 dispatch | `e5_handlers_run_in_order_by_filter`, `e5_no_matching_handler_is_404`, `e5_concurrent_requests_each_dispatched_once`, `e5_pubsub_push_is_decoded_for_handlers` |
@@ -267,6 +273,7 @@ macro_rules! conformance_suite {
             e1_other_paths_are_left_to_the_app,
             e1_custom_and_root_prefix,
             e2_other_methods_are_405_with_allow,
+            e2_the_app_keeps_its_methods_at_the_cloud_events_path,
             e3_every_json_type_is_accepted,
             e3_numbers_keep_every_digit,
             e3_empty_body_is_400,

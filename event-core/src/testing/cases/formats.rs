@@ -418,7 +418,7 @@ where
             404,
             json!({"error": "No handler for events of kind com.example.unknown"}),
         );
-    send(addr, &raw_request("GET", "/", &[], b""))
+    send(addr, &raw_request("PUT", "/", &[], b""))
         .await
         .assert_json(405, json!({"error": "Method not allowed"}));
     assert_eq!(rec.count(), 3);

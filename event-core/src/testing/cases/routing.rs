@@ -239,6 +239,45 @@ where
     assert_eq!(rec.count(), 0);
 }
 
+/// E2 at the CloudEvents path, which Eventarc makes `/` and an application often uses too: POST
+/// is the service's, the application keeps its own methods there (the suite's application
+/// answers `GET /` with `home`), and a method it has no route for is the service's 405. (axum
+/// used to panic at start when merging the service beside an application's own `/` route.)
+pub async fn e2_the_app_keeps_its_methods_at_the_cloud_events_path<S, F>(start: S)
+where
+    S: Fn(EventService) -> F,
+    F: Future<Output = SocketAddr>,
+{
+    let rec = Recorder::new();
+    let builder = EventService::builder()
+        .allow_unauthenticated()
+        .cloud_events_path("/")
+        .handler(rec.clone());
+    let addr = serve(&start, builder).await;
+    let page = send(addr, &raw_request("GET", "/", &[], b"")).await;
+    assert_eq!(
+        (page.status, page.body.as_slice()),
+        (200, &b"home"[..]),
+        "{page:?}"
+    );
+    for method in ["PUT", "DELETE", "PATCH"] {
+        let resp = send(addr, &raw_request(method, "/", &[], b"{}")).await;
+        resp.assert_json(405, json!({"error": "Method not allowed"}));
+        assert_eq!(resp.header("allow"), Some("POST"), "{method}");
+    }
+    let event = [
+        ("ce-id", "1"),
+        ("ce-source", "//example.com/s"),
+        ("ce-specversion", "1.0"),
+        ("ce-type", "com.example.made"),
+        ("content-type", "application/json"),
+    ];
+    send(addr, &raw_request("POST", "/", &event, b"{}"))
+        .await
+        .assert_json(201, json!({}));
+    assert_eq!(rec.single().kind(), "com.example.made");
+}
+
 /// E3: the body may be any JSON type, and the handler reads it exactly as sent.
 pub async fn e3_every_json_type_is_accepted<S, F>(start: S)
 where
