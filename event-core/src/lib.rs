@@ -8,6 +8,8 @@ pub mod adapter;
 pub mod auth;
 mod body;
 mod builder;
+#[cfg(feature = "cloud-run")]
+pub mod cloud_run;
 pub mod cloudevents;
 mod config;
 mod delivery;
@@ -28,6 +30,7 @@ pub mod pubsub;
 mod respond;
 mod route;
 mod service;
+pub mod settings;
 #[cfg(feature = "test-util")]
 pub mod testing;
 mod trace;

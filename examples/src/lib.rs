@@ -1,24 +1,26 @@
 //! What the example receivers share: the handler that prints each event as one JSON line, the
-//! listen address, logging (text or Cloud Logging JSON), metrics (Prometheus), and the shutdown signal. Each `src/bin/*-receiver.rs` only mounts
-//! these into its framework.
+//! service built from the `GCP_EVENTS_*` settings, and metrics (Prometheus). Settings, logging
+//! (text or Cloud Logging JSON), the listen address and the shutdown signal are the library's
+//! own (`gcp_events_core::settings`, `gcp_events_core::cloud_run`). Each `src/bin/*-receiver.rs`
+//! only mounts these into its framework.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use gcp_events_core::auth::signed_url::UrlSigningKey;
-use gcp_events_core::auth::{OidcConfig, OidcMode};
+use gcp_events_core::cloud_run;
 use gcp_events_core::cloudevents::CloudEventAttributes;
-use gcp_events_core::idempotency::{MemoryStore, RedisStore};
-use gcp_events_core::pubsub::{AttributeHeaders, DecodedMessage};
+use gcp_events_core::pubsub::DecodedMessage;
+use gcp_events_core::settings::{MetricsSetting, Settings};
 use gcp_events_core::{
-    async_trait, DeliveryFormat, Event, EventHandler, EventService, EventServiceBuilder,
-    HandlerError, HandlerResult,
+    async_trait, DeliveryFormat, Event, EventHandler, EventService, HandlerError, HandlerResult,
 };
 use serde::Serialize;
 
-pub mod logging;
+/// The library's Cloud Run helpers (logging, listen address, shutdown signal), which the
+/// receivers use as they are.
+pub use gcp_events_core::cloud_run::{listen_addr, shutdown_signal};
 
 /// Prints each event to stdout as one JSON line:
 /// `{"kind":…,"reference":…,"parameters":{…},"format":…,"payload":…,"cloud_event":{…},"pubsub":{…},"caller":{…}}`.
@@ -152,198 +154,41 @@ impl EventHandler for Slow {
     }
 }
 
-/// The environment variables the receivers read (besides `HOST`, `PORT`, `RUST_LOG`).
-pub const KNOWN_SETTINGS: &[&str] = &[
-    "GCP_EVENTS_AUDIENCE",
-    "GCP_EVENTS_ALLOWED_EMAILS",
-    "GCP_EVENTS_JWKS_URL",
-    "GCP_EVENTS_TRUST_CLOUD_RUN_IAM",
-    "GCP_EVENTS_URL_KEY",
-    "GCP_EVENTS_ATTRIBUTE_HEADERS",
-    "GCP_EVENTS_HANDLER_TIMEOUT_MS",
-    "GCP_EVENTS_MAX_IN_FLIGHT",
-    "GCP_EVENTS_IDEMPOTENCY",
-    "GCP_EVENTS_METRICS",
-    "GCP_EVENTS_LOG_FORMAT",
-];
-
 /// The service every example receiver mounts: prints every event, fails kind `fail`, waits
-/// `ms` milliseconds before printing kind `slow`,
-/// prefix `/gcp-events`, Eventarc CloudEvents at `/` when the auth allows, authentication from the
-/// environment (see [`auth_from_env`]); an unwrapped push's attributes are read from the
-/// headers named in `GCP_EVENTS_ATTRIBUTE_HEADERS` (comma-separated; `*` for every header but
-/// transport and credential headers; none by default). An unknown `GCP_EVENTS_*` variable is
-/// an error, so a misspelt setting never leaves the receiver open by accident. Delivery
-/// settings come from the environment too (see [`delivery_from_env`]).
-pub async fn service() -> Result<EventService, Box<dyn std::error::Error>> {
+/// `ms` milliseconds before printing kind `slow`, prefix `/gcp-events`, with every setting from
+/// the `GCP_EVENTS_*` environment variables ([`Settings`], the library's own reader: an unknown
+/// name or a value that does not parse stops the receiver at start). With no authentication
+/// set it runs unauthenticated, and building the service logs a warning saying so. Eventarc
+/// posts CloudEvents to `/`, so that CloudEvents path is added whenever the chosen auth can
+/// guard it: OIDC, or none at all (a signed URL cannot name an event kind there).
+pub async fn service(settings: &Settings) -> Result<EventService, Box<dyn std::error::Error>> {
     let builder = EventService::builder()
         .prefix("/gcp-events")
         .kind_handler("slow", Slow)
         .handler(PrintEvents)
         .kind_handler("fail", AlwaysFail);
-    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    // A misspelt setting must not silently leave the receiver open: refuse unknown names.
-    if let Some(unknown) = std::env::vars()
-        .map(|(name, _)| name)
-        .find(|name| name.starts_with("GCP_EVENTS_") && !KNOWN_SETTINGS.contains(&name.as_str()))
-    {
-        return Err(format!(
-            "unknown setting {unknown}; the receivers read {}",
-            KNOWN_SETTINGS.join(", ")
-        )
-        .into());
+    let mut builder = settings.apply(builder).await?;
+    if !settings.authenticates() {
+        builder = builder.allow_unauthenticated();
     }
-    let builder = delivery_from_env(builder, var).await?;
-    let builder = auth_from_env(builder, var)?.unwrapped_attribute_headers(
-        match var("GCP_EVENTS_ATTRIBUTE_HEADERS").as_deref() {
-            None => AttributeHeaders::None,
-            Some("*") => AttributeHeaders::AllExceptTransport,
-            Some(list) => AttributeHeaders::only(list.split(',').map(str::trim)),
-        },
-    );
+    if settings.can_guard_cloud_events() {
+        builder = builder.cloud_events_path("/");
+    }
     Ok(builder.build()?)
 }
 
-/// Delivery settings from environment variables (read through `var`):
-///
-/// | variable | meaning |
-/// |---|---|
-/// | `GCP_EVENTS_HANDLER_TIMEOUT_MS` | handler deadline in milliseconds: past it, `504` and the handler is cancelled |
-/// | `GCP_EVENTS_MAX_IN_FLIGHT` | at most this many events handled at once; one more is `503` |
-/// | `GCP_EVENTS_IDEMPOTENCY` | `memory`, or a `redis://host:port/` URL shared by every instance |
-///
-/// A value that does not parse is an error, never ignored.
-pub async fn delivery_from_env(
-    mut builder: EventServiceBuilder,
-    var: impl Fn(&str) -> Option<String>,
-) -> Result<EventServiceBuilder, Box<dyn std::error::Error>> {
-    let number = |name: &str| -> Result<Option<u64>, String> {
-        var(name)
-            .map(|v| {
-                v.trim()
-                    .parse::<u64>()
-                    .map_err(|_| format!("{name}={v:?} is not a whole number"))
-            })
-            .transpose()
-    };
-    if let Some(ms) = number("GCP_EVENTS_HANDLER_TIMEOUT_MS")? {
-        builder = builder.handler_timeout(Duration::from_millis(ms));
-    }
-    if let Some(n) = number("GCP_EVENTS_MAX_IN_FLIGHT")? {
-        builder = builder.max_in_flight(usize::try_from(n)?);
-    }
-    match var("GCP_EVENTS_IDEMPOTENCY").as_deref() {
-        None => {}
-        Some("memory") => builder = builder.idempotency(MemoryStore::default()),
-        Some(url) if url.starts_with("redis://") => {
-            builder = builder.idempotency(RedisStore::connect(url).await?);
-        }
-        Some(other) => {
-            return Err(format!(
-                "GCP_EVENTS_IDEMPOTENCY={other:?}: use `memory` or a redis://host:port/ URL"
-            )
-            .into())
-        }
-    }
-    Ok(builder)
-}
-
-/// Authentication settings from environment variables (read through `var`):
-///
-/// | variable | meaning |
-/// |---|---|
-/// | `GCP_EVENTS_AUDIENCE` | OIDC: the exact `aud` of the push subscription (comma-separated for several) |
-/// | `GCP_EVENTS_ALLOWED_EMAILS` | OIDC: allowed service-account e-mails, comma-separated |
-/// | `GCP_EVENTS_JWKS_URL` | OIDC: key URL (default Google's, `https://www.googleapis.com/oauth2/v3/certs`) |
-/// | `GCP_EVENTS_TRUST_CLOUD_RUN_IAM` | OIDC: `true` behind Cloud Run IAM, which strips the signature |
-/// | `GCP_EVENTS_URL_KEY` | signed event URLs: the HMAC key, base64 (at least 32 bytes) |
-///
-/// OIDC needs both the audience and the e-mails; one without the other is an error, never a
-/// silent fallback. With none of these set the receiver runs unauthenticated, and building the
-/// service logs a warning saying so.
-///
-/// Eventarc posts CloudEvents to `/`, so that CloudEvents path is added whenever the chosen auth can guard
-/// it: OIDC, or none at all. A signed URL cannot name an event kind there, so a receiver on
-/// signed URLs alone does not accept CloudEvents at `/`.
-pub fn auth_from_env(
-    mut builder: EventServiceBuilder,
-    var: impl Fn(&str) -> Option<String>,
-) -> Result<EventServiceBuilder, String> {
-    let list = |name: &str| -> Vec<String> {
-        var(name)
-            .unwrap_or_default()
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect()
-    };
-    let audiences = list("GCP_EVENTS_AUDIENCE");
-    let emails = list("GCP_EVENTS_ALLOWED_EMAILS");
-    let mut oidc_on = false;
-    match (audiences.is_empty(), emails.is_empty()) {
-        (true, true) => {}
-        (false, false) => {
-            let mut oidc = OidcConfig::new().mode(match var("GCP_EVENTS_TRUST_CLOUD_RUN_IAM").as_deref() {
-                    Some("1" | "true" | "TRUE" | "yes") => OidcMode::TrustCloudRunIam,
-                    _ => OidcMode::VerifySignature,
-                });
-            for audience in audiences {
-                oidc = oidc.audience(audience);
-            }
-            for email in emails {
-                oidc = oidc.allowed_email(email);
-            }
-            if let Some(url) = var("GCP_EVENTS_JWKS_URL").filter(|u| !u.is_empty()) {
-                oidc = oidc.jwks_url(&url).map_err(|e| e.to_string())?;
-            }
-            builder = builder.oidc(oidc);
-            oidc_on = true;
-        }
-        _ => {
-            return Err(
-                "set both GCP_EVENTS_AUDIENCE and GCP_EVENTS_ALLOWED_EMAILS to verify push tokens (or neither)"
-                    .to_owned(),
-            )
-        }
-    }
-    if let Some(key) = var("GCP_EVENTS_URL_KEY").filter(|k| !k.is_empty()) {
-        let key =
-            UrlSigningKey::from_base64(&key).map_err(|e| format!("GCP_EVENTS_URL_KEY: {e}"))?;
-        builder = builder.signed_urls(key);
-        if !oidc_on {
-            return Ok(builder);
-        }
-    } else if !oidc_on {
-        builder = builder.allow_unauthenticated();
-    }
-    Ok(builder.cloud_events_path("/"))
-}
-
-/// The listen address: `HOST` (default `127.0.0.1`; `0.0.0.0` on Cloud Run) and `PORT`
-/// (default `8080`; `0` picks a free port).
-pub fn listen_addr() -> Result<SocketAddr, String> {
-    let host = std::env::var("HOST").unwrap_or_else(|_| "127.0.0.1".to_owned());
-    let port = std::env::var("PORT").unwrap_or_else(|_| "8080".to_owned());
-    let port: u16 = port
-        .parse()
-        .map_err(|_| format!("PORT must be a port number, got {port:?}"))?;
-    let ip: std::net::IpAddr = host
-        .parse()
-        .map_err(|_| format!("HOST must be an IP address, got {host:?}"))?;
-    Ok(SocketAddr::new(ip, port))
-}
-
-/// Logs to stderr (filter with `RUST_LOG`, default `info`), so stdout carries only events: text,
-/// or Cloud Logging JSON lines with `GCP_EVENTS_LOG_FORMAT=json` (see [`logging`]).
-pub fn init_logging() -> Result<(), String> {
-    logging::init(logging::LogFormat::from_env()?);
-    Ok(())
+/// Reads the settings and installs the logger they ask for (text, or Cloud Logging JSON with
+/// `GCP_EVENTS_LOG_FORMAT=json`) on stderr, so stdout carries only events.
+pub fn settings() -> Result<Settings, Box<dyn std::error::Error>> {
+    // Shown as its message (`main` would print a returned error's Debug form).
+    let settings = Settings::from_env().map_err(|e| e.to_string())?;
+    cloud_run::init_logging(settings.log_format);
+    Ok(settings)
 }
 
 /// Announces the bound address on stderr (tests and scripts read this line), in the log format.
 pub fn announce(addr: SocketAddr, framework: &str) {
-    logging::notice(&format!(
+    cloud_run::notice(&format!(
         "gcp-events {framework} receiver listening on http://{addr}/gcp-events/events/{{kind}}/{{reference}}"
     ));
 }
@@ -366,13 +211,13 @@ impl Metrics {
     /// The content type of [`render`](Self::render)'s text (Prometheus exposition 0.0.4).
     pub const CONTENT_TYPE: &'static str = "text/plain; version=0.0.4; charset=utf-8";
 
-    /// From `GCP_EVENTS_METRICS`: unset for none, `prometheus`, or an error for anything else.
+    /// What `GCP_EVENTS_METRICS` asked for ([`Settings::metrics`]): nothing, or Prometheus.
     /// Installs the global recorder; call it once, inside the tokio runtime, before the first
     /// request.
-    pub fn from_env() -> Result<Option<Self>, String> {
-        match std::env::var("GCP_EVENTS_METRICS").ok().as_deref() {
-            None | Some("") => Ok(None),
-            Some("prometheus") => {
+    pub fn from_settings(settings: &Settings) -> Result<Option<Self>, String> {
+        match settings.metrics {
+            None => Ok(None),
+            Some(MetricsSetting::Prometheus) => {
                 let handle = metrics_exporter_prometheus::PrometheusBuilder::new()
                     .set_buckets_for_metric(
                         metrics_exporter_prometheus::Matcher::Full(
@@ -395,9 +240,7 @@ impl Metrics {
                 });
                 Ok(Some(Self(handle)))
             }
-            Some(other) => Err(format!(
-                "GCP_EVENTS_METRICS={other:?}: use `prometheus` (or leave it unset)"
-            )),
+            Some(_) => Err("GCP_EVENTS_METRICS: this receiver serves only `prometheus`".into()),
         }
     }
 
@@ -405,27 +248,4 @@ impl Metrics {
     pub fn render(&self) -> String {
         self.0.render()
     }
-}
-
-/// Resolves on SIGTERM (what Cloud Run sends) or Ctrl-C.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
-    tracing::info!("shutdown signal received: finishing in-flight requests");
 }

@@ -51,6 +51,7 @@ mod binary;
 mod error;
 mod storage;
 mod structured;
+pub mod types;
 
 pub use attributes::CloudEventAttributes;
 pub use error::CloudEventError;

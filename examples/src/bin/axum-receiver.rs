@@ -4,11 +4,11 @@ use gcp_events_examples as example;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    example::init_logging()?;
-    let metrics = example::Metrics::from_env()?;
+    let settings = example::settings()?;
+    let metrics = example::Metrics::from_settings(&settings)?;
     // The service is a tower::Service: any tower layer can stand in front of it, here one that
     // opens a span per HTTP request (seen with RUST_LOG=tower_http=debug).
-    let mut app = gcp_events_axum::router(example::service().await?);
+    let mut app = gcp_events_axum::router(example::service(&settings).await?);
     if let Some(metrics) = metrics {
         app = app.route(
             "/metrics",

@@ -7,9 +7,9 @@ use poem::EndpointExt;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    example::init_logging()?;
+    let settings = example::settings()?;
     let mut app = poem::Route::new();
-    if let Some(metrics) = example::Metrics::from_env()? {
+    if let Some(metrics) = example::Metrics::from_settings(&settings)? {
         app = app.at(
             "/metrics",
             poem::get(poem::endpoint::make_sync(move |_| {
@@ -20,7 +20,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     // The service in front of the app's other routes (here /metrics, when on).
-    let app = gcp_events_poem::mount(example::service().await?, app)
+    let app = gcp_events_poem::mount(example::service(&settings).await?, app)
         // poem's 404 has a "not found" body; answer an empty one, as axum and warp do.
         .catch_error(|_: NotFoundError| async { poem::http::StatusCode::NOT_FOUND });
     let listener = tokio::net::TcpListener::bind(example::listen_addr()?).await?;

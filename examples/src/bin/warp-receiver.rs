@@ -5,8 +5,8 @@ use warp::Filter as _;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    example::init_logging()?;
-    let metrics = example::Metrics::from_env()?;
+    let settings = example::settings()?;
+    let metrics = example::Metrics::from_settings(&settings)?;
     // GET /metrics when metrics are on; otherwise the route rejects, as any unknown path does.
     let metrics_route = warp::path!("metrics").and(warp::get()).and_then(move || {
         let metrics = metrics.clone();
@@ -21,7 +21,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     });
-    let routes = gcp_events_warp::filter(example::service().await?).or(metrics_route);
+    let routes = gcp_events_warp::filter(example::service(&settings).await?).or(metrics_route);
     let listener = tokio::net::TcpListener::bind(example::listen_addr()?).await?;
     example::announce(listener.local_addr()?, "warp");
     // After the signal warp stops accepting and waits for open connections to finish.
