@@ -227,6 +227,43 @@ per_receiver!(check_receiver:
     poem_receiver => "CARGO_BIN_EXE_poem-receiver",
 );
 
+/// Cloud Run with `--use-http2` speaks HTTP/2 without TLS to the container, with prior
+/// knowledge (h2c: no upgrade, the HTTP/2 preface first): the receiver must answer it as it
+/// answers HTTP/1.1, a push envelope included.
+async fn check_receiver_h2c(bin: &str) {
+    let mut r = start_with(bin, &[]).await;
+    let client = reqwest::Client::builder()
+        .http2_prior_knowledge()
+        .build()
+        .unwrap();
+    let envelope = r#"{"message": {"data": "eyJoZWxsbyI6IndvcmxkIn0=", "messageId": "42",
+        "publishTime": "2021-02-26T19:13:55.749Z"}, "subscription": "projects/p/subscriptions/s"}"#;
+    let response = client
+        .post(format!("http://{}/gcp-events/events/greeting/h2", r.addr))
+        .header("content-type", "application/json")
+        .body(envelope)
+        .send()
+        .await
+        .expect("an h2c answer");
+    assert_eq!(response.version(), reqwest::Version::HTTP_2);
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.text().await.unwrap(), "{}");
+    let line = next_line(&mut r).await;
+    assert_eq!(line["kind"], "greeting");
+    assert_eq!(line["reference"], "h2");
+    assert_eq!(line["pubsub"]["message_id"], "42");
+    assert_eq!(
+        line["pubsub"]["data"],
+        serde_json::json!({"hello": "world"})
+    );
+}
+
+per_receiver!(check_receiver_h2c:
+    axum_receiver_h2c => "CARGO_BIN_EXE_axum-receiver",
+    warp_receiver_h2c => "CARGO_BIN_EXE_warp-receiver",
+    poem_receiver_h2c => "CARGO_BIN_EXE_poem-receiver",
+);
+
 /// With `GCP_EVENTS_AUDIENCE`, `GCP_EVENTS_ALLOWED_EMAILS` and `GCP_EVENTS_JWKS_URL` the
 /// receiver verifies push tokens against the JWKS (here a real one on loopback): no token 401,
 /// a genuine one printed with its caller, a stranger 403. With `GCP_EVENTS_URL_KEY` it
