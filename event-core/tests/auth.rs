@@ -648,6 +648,25 @@ impl std::io::Write for Captured {
     }
 }
 
+impl Captured {
+    /// Captures everything logged at `level` or above on this thread, until the guard drops.
+    fn start(level: tracing::Level) -> (Self, tracing::subscriber::DefaultGuard) {
+        let captured = Captured::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(level)
+            .with_writer(captured.clone())
+            .finish();
+        (
+            captured.clone(),
+            tracing::subscriber::set_default(subscriber),
+        )
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
 impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
     type Writer = Captured;
     fn make_writer(&'a self) -> Self::Writer {
@@ -661,12 +680,7 @@ async fn a5_r15_tokens_and_signed_url_tokens_never_reach_the_logs() {
     use gcp_events_core::{handler_fn, EventService};
     use http_body_util::Full;
 
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(captured.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Captured::start(tracing::Level::TRACE);
 
     let key = UrlSigningKey::new([3u8; 32]).unwrap();
     let service = EventService::builder()
@@ -701,7 +715,7 @@ async fn a5_r15_tokens_and_signed_url_tokens_never_reach_the_logs() {
         let response = service.handle(request).await;
         assert_eq!(response.status(), status);
     }
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("event request done"), "logging was captured");
     for secret in [good.as_str(), forged.as_str(), sig.as_str(), "v1.-.AAAA"] {
         let signature = secret.rsplit('.').next().unwrap();
@@ -713,16 +727,11 @@ async fn a5_r15_tokens_and_signed_url_tokens_never_reach_the_logs() {
 /// push URL): the warning names the `aud` that arrived and the ones expected, never the token.
 #[tokio::test]
 async fn a_wrong_audience_is_logged_with_what_arrived_and_what_was_expected() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .with_writer(captured.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Captured::start(tracing::Level::WARN);
     let pushed_to = "https://my-service.a.run.app/gcp-events/events/order/1?tenant=acme";
     let token = google().token(&with(claims(), "aud", json!(pushed_to)));
     assert_eq!(verdict(&token).await, Err(AuthError::WrongAudience));
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(
         logs.contains(pushed_to),
         "the received aud is named: {logs}"
