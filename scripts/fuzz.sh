@@ -13,7 +13,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../event-core/fuzz"
 if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
     cargo +nightly install --locked cargo-fuzz --version 0.13.2
 fi
-targets=(pubsub_decode json_check unwrapped_headers cloudevent_binary cloudevent_structured jwt event_url pipeline)
+targets=(pubsub_decode json_check unwrapped_headers cloudevent_binary cloudevent_structured jwt event_url pipeline google_events)
 
 if [[ "${1:-}" == "--smoke" ]]; then
     cargo +nightly fuzz build -s none -O

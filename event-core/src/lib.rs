@@ -18,6 +18,8 @@ mod error;
 mod event;
 pub mod event_url;
 mod format;
+#[cfg(feature = "google-events")]
+pub mod google_events;
 mod handler;
 mod head;
 pub mod idempotency;

@@ -715,3 +715,38 @@ fn sample_structured_cloud_event() {
         DecodeError::MissingMessage
     );
 }
+
+/// C6: a message published to a topic with a schema carries its schema in three attributes,
+/// deleted markers included; one without them has no schema.
+#[test]
+fn schema_attributes_are_read_typed() {
+    use gcp_events_core::pubsub::{SchemaEncoding, SchemaName};
+    let with = |attributes: serde_json::Value| {
+        DecodedMessage::from_value(&serde_json::json!({
+            "subscription": "projects/p/subscriptions/s",
+            "message": {"data": "", "attributes": attributes}
+        }))
+        .unwrap()
+    };
+    let live = with(serde_json::json!({
+        "googclient_schemaname": "projects/p/schemas/orders",
+        "googclient_schemaencoding": "JSON",
+        "googclient_schemarevisionid": "0a1b2c3d",
+    }));
+    let schema = live.schema().unwrap();
+    assert_eq!(schema.name, SchemaName::Named("projects/p/schemas/orders"));
+    assert_eq!(schema.encoding, Some(SchemaEncoding::Json));
+    assert_eq!(schema.revision_id, Some(SchemaName::Named("0a1b2c3d")));
+    let deleted = with(serde_json::json!({
+        "googclient_schemaname": "_deleted-schema_",
+        "googclient_schemaencoding": "BINARY",
+        "googclient_schemarevisionid": "_deleted-schema-revision_",
+    }));
+    let schema = deleted.schema().unwrap();
+    assert_eq!(schema.name, SchemaName::Deleted);
+    assert_eq!(schema.encoding, Some(SchemaEncoding::Binary));
+    assert_eq!(schema.revision_id, Some(SchemaName::Deleted));
+    assert!(with(serde_json::json!({"origin": "web"}))
+        .schema()
+        .is_none());
+}

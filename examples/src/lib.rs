@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use gcp_events_core::cloud_run;
 use gcp_events_core::cloudevents::CloudEventAttributes;
+use gcp_events_core::google_events::DataError;
 use gcp_events_core::pubsub::DecodedMessage;
 use gcp_events_core::settings::{MetricsSetting, Settings};
 use gcp_events_core::{
@@ -23,14 +24,16 @@ use serde::Serialize;
 pub use gcp_events_core::cloud_run::{listen_addr, shutdown_signal};
 
 /// Prints each event to stdout as one JSON line:
-/// `{"kind":…,"reference":…,"parameters":{…},"format":…,"payload":…,"cloud_event":{…},"pubsub":{…},"caller":{…}}`.
+/// `{"kind":…,"reference":…,"parameters":{…},"format":…,"payload":…,"cloud_event":{…},"pubsub":{…},"caller":{…},"data":{…},"data_type":…}`.
 ///
 /// The payload is the JSON text exactly as received (numbers keep every digit); line breaks
 /// between its tokens become spaces so the event stays on one line. `pubsub` is present when
 /// the event holds a Pub/Sub message in any format (wrapped push, unwrapped push, Eventarc);
 /// `cloud_event` holds the decoded CloudEvent attributes when it arrived as one; a payload that
 /// is not JSON is printed as `payload_text` or `payload_base64` instead; `caller` when the request carried a verified OIDC
-/// token (its e-mail, subject and audience — never the token). A whole line is written with one locked write, so
+/// token (its e-mail, subject and audience — never the token); `data` and `data_type` for a
+/// CloudEvent whose type the catalog knows (its data decoded from protobuf or JSON, written as
+/// proto3 JSON, and the data's full message name). A whole line is written with one locked write, so
 /// lines of concurrent events never interleave.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PrintEvents;
@@ -55,6 +58,12 @@ struct Line<'a> {
     pubsub: Option<&'a DecodedMessage>,
     #[serde(skip_serializing_if = "Option::is_none")]
     caller: Option<Caller<'a>>,
+    /// For a CloudEvent whose type the catalog knows: its data decoded (protobuf or JSON) and
+    /// written as its proto3 JSON form, and the data's full message name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data_type: Option<&'static str>,
 }
 
 /// The verified caller, when the receiver authenticates with OIDC (never the token).
@@ -66,8 +75,14 @@ struct Caller<'a> {
     signature_verified: bool,
 }
 
-/// The JSON line [`PrintEvents`] prints for `event`.
-pub fn event_line(event: &Event) -> Result<String, serde_json::Error> {
+/// The JSON line [`PrintEvents`] prints for `event`. A CloudEvent whose type the catalog knows
+/// but whose data does not decode as that type is an error (the event is not acknowledged).
+pub fn event_line(event: &Event) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+    let (data_type, data) = match event.data_json() {
+        Ok((name, value)) => (Some(name), Some(value)),
+        Err(DataError::NotACloudEvent | DataError::UnknownType { .. }) => (None, None),
+        Err(e) => return Err(e.into()),
+    };
     // Line breaks can only stand between tokens (inside strings they are escaped), so turning
     // them into spaces keeps every value exactly as sent.
     let payload = event.payload();
@@ -105,7 +120,10 @@ pub fn event_line(event: &Event) -> Result<String, serde_json::Error> {
             audience: &c.audience,
             signature_verified: c.signature_verified,
         }),
+        data,
+        data_type,
     })
+    .map_err(Into::into)
 }
 
 #[async_trait]

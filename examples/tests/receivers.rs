@@ -20,6 +20,31 @@ async fn post_with(addr: SocketAddr, target: &str, headers: &str, body: &str) ->
     exchange(addr, "POST", target, headers, body).await
 }
 
+/// One request with any body on its own connection; the status and the body.
+async fn exchange_bytes(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &str,
+    body: &[u8],
+) -> (u16, String) {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "{method} {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{headers}Content-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut out = Vec::new();
+    tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut out)
+        .await
+        .unwrap();
+    let out = String::from_utf8_lossy(&out).into_owned();
+    let status = out.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = out.split("\r\n\r\n").nth(1).unwrap_or("").to_owned();
+    (status, body)
+}
+
 /// One request on its own connection; the status and the body.
 async fn exchange(
     addr: SocketAddr,
@@ -28,19 +53,7 @@ async fn exchange(
     headers: &str,
     body: &str,
 ) -> (u16, String) {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let raw = format!(
-        "{method} {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{headers}Content-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(raw.as_bytes()).await.unwrap();
-    let mut out = String::new();
-    tokio::io::AsyncReadExt::read_to_string(&mut stream, &mut out)
-        .await
-        .unwrap();
-    let status = out.split(' ').nth(1).unwrap().parse().unwrap();
-    let body = out.split("\r\n\r\n").nth(1).unwrap_or("").to_owned();
-    (status, body)
+    exchange_bytes(addr, method, target, headers, body.as_bytes()).await
 }
 
 /// The receiver prints each event as one JSON line, answers failures for kind `fail`, decodes
@@ -262,6 +275,70 @@ per_receiver!(check_receiver_h2c:
     axum_receiver_h2c => "CARGO_BIN_EXE_axum-receiver",
     warp_receiver_h2c => "CARGO_BIN_EXE_warp-receiver",
     poem_receiver_h2c => "CARGO_BIN_EXE_poem-receiver",
+);
+
+/// A Firestore event as Eventarc sends it (protobuf at `/`): the line gains the decoded `data`
+/// in its proto3 JSON form and `data_type`; the same event as JSON prints the same data; data
+/// that does not decode as its type is not acknowledged and prints nothing.
+async fn check_receiver_typed_data(bin: &str) {
+    use gcp_events_core::google_events::firestore::{
+        Document, DocumentEventData, Value, ValueKind,
+    };
+    use prost::Message as _;
+
+    let mut r = start_with(bin, &[]).await;
+    let document = Document {
+        name: "projects/p/databases/(default)/documents/users/ada".into(),
+        fields: [("age".into(), Value::from(ValueKind::IntegerValue(36)))].into(),
+        ..Document::default()
+    };
+    let data = DocumentEventData {
+        value: Some(document),
+        ..DocumentEventData::default()
+    };
+    let head = |content_type: &str| {
+        format!(
+            "ce-id: 9\r\nce-specversion: 1.0\r\nce-type: google.cloud.firestore.document.v1.written\r\n\
+             ce-source: //firestore.googleapis.com/projects/p/databases/(default)\r\n\
+             ce-subject: documents/users/ada\r\nContent-Type: {content_type}\r\n"
+        )
+    };
+    let expected = serde_json::json!({"value": {
+        "name": "projects/p/databases/(default)/documents/users/ada",
+        "fields": {"age": {"integerValue": "36"}}}});
+    for (content_type, body) in [
+        ("application/protobuf", data.encode_to_vec()),
+        ("application/json", serde_json::to_vec(&data).unwrap()),
+    ] {
+        let (status, _) = exchange_bytes(r.addr, "POST", "/", &head(content_type), &body).await;
+        assert_eq!(status, 201, "{content_type}");
+        let line = next_line(&mut r).await;
+        assert_eq!(line["kind"], "google.cloud.firestore.document.v1.written");
+        assert_eq!(
+            line["data_type"],
+            "google.events.cloud.firestore.v1.DocumentEventData"
+        );
+        assert_eq!(line["data"], expected, "{content_type}");
+    }
+    let (status, _) = exchange_bytes(
+        r.addr,
+        "POST",
+        "/",
+        &head("application/protobuf"),
+        b"\xff\xff",
+    )
+    .await;
+    assert_eq!(status, 400, "undecodable data is not acknowledged");
+    // Nothing was printed for it: the next line is the next event's.
+    let (status, _) = post(r.addr, "/gcp-events/events/after/1", "{}").await;
+    assert_eq!(status, 201);
+    assert_eq!(next_line(&mut r).await["kind"], "after");
+}
+
+per_receiver!(check_receiver_typed_data:
+    axum_receiver_typed_data => "CARGO_BIN_EXE_axum-receiver",
+    warp_receiver_typed_data => "CARGO_BIN_EXE_warp-receiver",
+    poem_receiver_typed_data => "CARGO_BIN_EXE_poem-receiver",
 );
 
 /// With `GCP_EVENTS_AUDIENCE`, `GCP_EVENTS_ALLOWED_EMAILS` and `GCP_EVENTS_JWKS_URL` the

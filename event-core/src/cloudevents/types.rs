@@ -1,16 +1,104 @@
-//! CloudEvent `type` strings Eventarc delivers, as constants, so a handler is registered for
-//! a type without a typo (`.kind_handler(types::STORAGE_OBJECT_FINALIZED, handler)` at the
-//! CloudEvents path, where an event's kind is its type).
+//! The catalog of CloudEvent types Eventarc delivers whose data this library has as a Rust
+//! type: a constant per type string, so a handler is registered without a typo
+//! (`.kind_handler(types::STORAGE_OBJECT_FINALIZED, handler)` at the CloudEvents path, where an
+//! event's kind is its type), and [`lookup`] from a type string to its data message.
 //!
 //! ```
 //! use gcp_events_core::cloudevents::types;
 //!
 //! assert_eq!(types::STORAGE_OBJECT_FINALIZED, "google.cloud.storage.object.v1.finalized");
+//! let entry = types::lookup(types::FIRESTORE_DOCUMENT_WRITTEN).unwrap();
+//! assert_eq!(entry.message, "google.events.cloud.firestore.v1.DocumentEventData");
+//! assert_eq!(entry.product, "Cloud Firestore");
+//! // A Datastore-mode event carries another message: the type decides, never the encoding.
+//! let datastore = types::lookup("google.cloud.datastore.entity.v1.written").unwrap();
+//! assert_eq!(datastore.message, "google.events.cloud.datastore.v1.EntityEventData");
+//! assert!(types::lookup("com.example.unknown").is_none());
 //! ```
 
-/// A Pub/Sub message published to a topic; the data is a push envelope.
-pub const PUBSUB_MESSAGE_PUBLISHED: &str = super::PUBSUB_MESSAGE_PUBLISHED;
-/// A Cloud Storage object was created, or overwritten (a new generation).
+/// One catalog entry: a CloudEvent type and the data it carries.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatalogEntry {
+    /// The CloudEvent type, e.g. `google.cloud.firestore.document.v1.written`.
+    pub event_type: &'static str,
+    /// The full name of its data message, e.g.
+    /// `google.events.cloud.firestore.v1.DocumentEventData`.
+    pub message: &'static str,
+    /// The Google product that sends it.
+    pub product: &'static str,
+}
+
+const FIRESTORE: (&str, &str) = (
+    "google.events.cloud.firestore.v1.DocumentEventData",
+    "Cloud Firestore",
+);
+const DATASTORE: (&str, &str) = (
+    "google.events.cloud.datastore.v1.EntityEventData",
+    "Firestore in Datastore mode",
+);
+
+macro_rules! catalog {
+    ($($(#[$doc:meta])* $name:ident = $type:literal => $data:ident,)*) => {
+        $($(#[$doc])* pub const $name: &str = $type;)*
+
+        /// Every entry, in the order of this module's constants.
+        pub const CATALOG: &[CatalogEntry] = &[
+            $(CatalogEntry { event_type: $type, message: $data.0, product: $data.1 },)*
+        ];
+    };
+}
+
+catalog! {
+    /// A Firestore document was created.
+    FIRESTORE_DOCUMENT_CREATED = "google.cloud.firestore.document.v1.created" => FIRESTORE,
+    /// A Firestore document was updated.
+    FIRESTORE_DOCUMENT_UPDATED = "google.cloud.firestore.document.v1.updated" => FIRESTORE,
+    /// A Firestore document was deleted.
+    FIRESTORE_DOCUMENT_DELETED = "google.cloud.firestore.document.v1.deleted" => FIRESTORE,
+    /// A Firestore document was created, updated or deleted.
+    FIRESTORE_DOCUMENT_WRITTEN = "google.cloud.firestore.document.v1.written" => FIRESTORE,
+    /// A Firestore document was created; the event names who did it (`authtype`, `authid`).
+    FIRESTORE_DOCUMENT_CREATED_WITH_AUTH_CONTEXT =
+        "google.cloud.firestore.document.v1.created.withAuthContext" => FIRESTORE,
+    /// A Firestore document was updated, with the auth context.
+    FIRESTORE_DOCUMENT_UPDATED_WITH_AUTH_CONTEXT =
+        "google.cloud.firestore.document.v1.updated.withAuthContext" => FIRESTORE,
+    /// A Firestore document was deleted, with the auth context.
+    FIRESTORE_DOCUMENT_DELETED_WITH_AUTH_CONTEXT =
+        "google.cloud.firestore.document.v1.deleted.withAuthContext" => FIRESTORE,
+    /// A Firestore document was written, with the auth context.
+    FIRESTORE_DOCUMENT_WRITTEN_WITH_AUTH_CONTEXT =
+        "google.cloud.firestore.document.v1.written.withAuthContext" => FIRESTORE,
+    /// A Datastore-mode entity was created.
+    DATASTORE_ENTITY_CREATED = "google.cloud.datastore.entity.v1.created" => DATASTORE,
+    /// A Datastore-mode entity was updated.
+    DATASTORE_ENTITY_UPDATED = "google.cloud.datastore.entity.v1.updated" => DATASTORE,
+    /// A Datastore-mode entity was deleted.
+    DATASTORE_ENTITY_DELETED = "google.cloud.datastore.entity.v1.deleted" => DATASTORE,
+    /// A Datastore-mode entity was created, updated or deleted.
+    DATASTORE_ENTITY_WRITTEN = "google.cloud.datastore.entity.v1.written" => DATASTORE,
+    /// A Datastore-mode entity was created, with the auth context.
+    DATASTORE_ENTITY_CREATED_WITH_AUTH_CONTEXT =
+        "google.cloud.datastore.entity.v1.created.withAuthContext" => DATASTORE,
+    /// A Datastore-mode entity was updated, with the auth context.
+    DATASTORE_ENTITY_UPDATED_WITH_AUTH_CONTEXT =
+        "google.cloud.datastore.entity.v1.updated.withAuthContext" => DATASTORE,
+    /// A Datastore-mode entity was deleted, with the auth context.
+    DATASTORE_ENTITY_DELETED_WITH_AUTH_CONTEXT =
+        "google.cloud.datastore.entity.v1.deleted.withAuthContext" => DATASTORE,
+    /// A Datastore-mode entity was written, with the auth context.
+    DATASTORE_ENTITY_WRITTEN_WITH_AUTH_CONTEXT =
+        "google.cloud.datastore.entity.v1.written.withAuthContext" => DATASTORE,
+}
+
+// Types whose data is not in the catalog yet: their constants, for handler registration.
+
+/// A Pub/Sub message published to a topic; the data is a push envelope (read it with
+/// `Event::pubsub`) and the source names the topic.
+pub const PUBSUB_MESSAGE_PUBLISHED: &str = "google.cloud.pubsub.topic.v1.messagePublished";
+/// A Cloud Storage object was created, or overwritten (a new generation); the data is
+/// `StorageObjectData` (JSON).
 pub const STORAGE_OBJECT_FINALIZED: &str = "google.cloud.storage.object.v1.finalized";
 /// A Cloud Storage object's live version became noncurrent (versioned buckets).
 pub const STORAGE_OBJECT_ARCHIVED: &str = "google.cloud.storage.object.v1.archived";
@@ -18,15 +106,12 @@ pub const STORAGE_OBJECT_ARCHIVED: &str = "google.cloud.storage.object.v1.archiv
 pub const STORAGE_OBJECT_DELETED: &str = "google.cloud.storage.object.v1.deleted";
 /// A Cloud Storage object's metadata changed.
 pub const STORAGE_OBJECT_METADATA_UPDATED: &str = "google.cloud.storage.object.v1.metadataUpdated";
+
 /// A Cloud Audit Logs entry was written: how Eventarc reaches most Google services, filtered
 /// by the trigger's `serviceName` and `methodName`.
 pub const AUDIT_LOG_WRITTEN: &str = "google.cloud.audit.log.v1.written";
-/// A Firestore document was created, updated or deleted (data: `DocumentEventData`, sent as
-/// `application/protobuf`).
-pub const FIRESTORE_DOCUMENT_WRITTEN: &str = "google.cloud.firestore.document.v1.written";
-/// A Firestore document was created.
-pub const FIRESTORE_DOCUMENT_CREATED: &str = "google.cloud.firestore.document.v1.created";
-/// A Firestore document was updated.
-pub const FIRESTORE_DOCUMENT_UPDATED: &str = "google.cloud.firestore.document.v1.updated";
-/// A Firestore document was deleted.
-pub const FIRESTORE_DOCUMENT_DELETED: &str = "google.cloud.firestore.document.v1.deleted";
+
+/// The catalog entry of `event_type`, when its data is a type this library has.
+pub fn lookup(event_type: &str) -> Option<&'static CatalogEntry> {
+    CATALOG.iter().find(|entry| entry.event_type == event_type)
+}

@@ -34,6 +34,7 @@ mod envelope;
 mod error;
 mod gather;
 mod message;
+mod schema;
 #[cfg(any(test, feature = "test-util"))]
 pub(crate) mod stream;
 mod unwrapped;
@@ -42,5 +43,6 @@ mod wire;
 pub use envelope::{PushEnvelope, PushEnvelopeBuilder};
 pub use error::{DecodeError, MakeError};
 pub use message::{DecodedMessage, MessageData};
+pub use schema::{MessageSchema, SchemaEncoding, SchemaName};
 pub(crate) use unwrapped::is_unwrapped_push;
 pub use unwrapped::{decode_unwrapped, AttributeHeaders};

@@ -5,6 +5,8 @@ mod auth;
 mod delivery;
 mod dispatch;
 mod formats;
+#[cfg(feature = "google-events")]
+mod google_events;
 mod limits;
 mod routing;
 
@@ -12,6 +14,8 @@ pub use auth::*;
 pub use delivery::*;
 pub use dispatch::*;
 pub use formats::*;
+#[cfg(feature = "google-events")]
+pub use google_events::*;
 pub use limits::*;
 pub use routing::*;
 

@@ -1,0 +1,216 @@
+"""Google's own event types (PyPI google-events) as the oracle for event-core's decoders.
+
+Two commands, JSON on stdin and stdout:
+
+  generate {"message": NAME, "count": N, "seed": S}
+      N random messages built with Google's classes; for each, its protobuf encoding (base64)
+      and its proto3 JSON (Google's to_json, enums by name, and by number half the time).
+  verify {"message": NAME, "cases": [{"original": B64, "protobuf": B64, "json": TEXT}, ...]}
+      decodes each re-encoding of ours (protobuf, and JSON with unknown fields ignored) with
+      Google's classes and compares it with the original; prints the cases that differ.
+
+NAME is one of MESSAGES below. Run by event-core/tests/google_events_oracle.rs.
+"""
+import base64
+import json
+import random
+import sys
+
+from google.events.cloud.datastore_v1 import types as datastore
+from google.events.cloud.firestore_v1 import types as firestore
+from google.protobuf import timestamp_pb2
+from google.type import latlng_pb2
+
+MESSAGES = {
+    "google.events.cloud.firestore.v1.DocumentEventData": firestore.DocumentEventData,
+    "google.events.cloud.datastore.v1.EntityEventData": datastore.EntityEventData,
+}
+
+INT64 = [0, 1, -1, 2**31, -(2**31) - 1, 2**53 + 1, 2**63 - 1, -(2**63)]
+TEXTS = ["", "a", "héllo wörld", "日本語", "emoji 🎉", "quote \" and \\ and \n", "x" * 300]
+
+
+def text(r):
+    return r.choice(TEXTS) if r.random() < 0.6 else "".join(
+        chr(r.choice([r.randint(32, 126), r.randint(0xA0, 0xD7FF), r.randint(0x10000, 0x1F9FF)]))
+        for _ in range(r.randint(0, 12))
+    )
+
+
+def timestamp(r):
+    seconds = r.choice([0, 1, 1_587_651_905, 253_402_300_799, r.randint(0, 4_000_000_000)])
+    nanos = r.choice([0, 1_000_000, 123_456_000, 999_999_999, r.randint(0, 999_999) * 1000])
+    return timestamp_pb2.Timestamp(seconds=seconds, nanos=nanos)
+
+
+def latlng(r):
+    return latlng_pb2.LatLng(latitude=r.uniform(-90, 90), longitude=r.choice([0.0, r.uniform(-180, 180)]))
+
+
+def firestore_value(r, depth):
+    kinds = ["null", "bool", "int", "double", "time", "string", "bytes", "ref", "geo"]
+    if depth < 4:
+        kinds += ["array", "map"]
+    kind = r.choice(kinds)
+    V = firestore.Value
+    if kind == "null":
+        return V(null_value=0)
+    if kind == "bool":
+        return V(boolean_value=r.random() < 0.5)
+    if kind == "int":
+        return V(integer_value=r.choice(INT64 + [r.randint(-(2**63), 2**63 - 1)]))
+    if kind == "double":
+        return V(double_value=r.choice([0.0, -0.5, 1e300, 5.5, r.uniform(-1e9, 1e9)]))
+    if kind == "time":
+        return V(timestamp_value=timestamp(r))
+    if kind == "string":
+        return V(string_value=text(r))
+    if kind == "bytes":
+        return V(bytes_value=bytes(r.randint(0, 255) for _ in range(r.randint(0, 20))))
+    if kind == "ref":
+        return V(reference_value="projects/p/databases/(default)/documents/c/" + text(r))
+    if kind == "geo":
+        return V(geo_point_value=latlng(r))
+    if kind == "array":
+        return V(array_value=firestore.ArrayValue(values=[firestore_value(r, depth + 1) for _ in range(r.randint(0, 4))]))
+    return V(map_value=firestore.MapValue(fields=firestore_fields(r, depth + 1)))
+
+
+def firestore_fields(r, depth):
+    return {text(r) or "f": firestore_value(r, depth) for _ in range(r.randint(0, 5))}
+
+
+def firestore_document(r):
+    if r.random() < 0.15:
+        return None
+    doc = firestore.Document(name="projects/p/databases/(default)/documents/users/" + text(r))
+    doc.fields = firestore_fields(r, 0)
+    if r.random() < 0.8:
+        doc.create_time = timestamp(r)
+    if r.random() < 0.8:
+        doc.update_time = timestamp(r)
+    return doc
+
+
+def document_event(r):
+    m = firestore.DocumentEventData()
+    for field in ("value", "old_value"):
+        doc = firestore_document(r)
+        if doc is not None:
+            setattr(m, field, doc)
+    if r.random() < 0.5:
+        m.update_mask = firestore.DocumentMask(field_paths=[text(r) for _ in range(r.randint(0, 3))])
+    return m
+
+
+def datastore_key(r):
+    path = []
+    for _ in range(r.randint(0, 3)):
+        element = datastore.Key.PathElement(kind=text(r) or "Kind")
+        choice = r.random()
+        if choice < 0.4:
+            element.id = r.choice(INT64[1:])
+        elif choice < 0.8:
+            element.name = text(r)
+        path.append(element)
+    key = datastore.Key(path=path)
+    if r.random() < 0.7:
+        key.partition_id = datastore.PartitionId(project_id="p", database_id=r.choice(["", "db"]), namespace_id=text(r))
+    return key
+
+
+def datastore_value(r, depth):
+    kinds = ["null", "bool", "int", "double", "time", "key", "string", "blob", "geo"]
+    if depth < 3:
+        kinds += ["array", "entity"]
+    kind = r.choice(kinds)
+    V = datastore.Value
+    if kind == "null":
+        v = V(null_value=0)
+    elif kind == "bool":
+        v = V(boolean_value=r.random() < 0.5)
+    elif kind == "int":
+        v = V(integer_value=r.choice(INT64))
+    elif kind == "double":
+        v = V(double_value=r.uniform(-1e6, 1e6))
+    elif kind == "time":
+        v = V(timestamp_value=timestamp(r))
+    elif kind == "key":
+        v = V(key_value=datastore_key(r))
+    elif kind == "string":
+        v = V(string_value=text(r))
+    elif kind == "blob":
+        v = V(blob_value=bytes(r.randint(0, 255) for _ in range(r.randint(0, 20))))
+    elif kind == "geo":
+        v = V(geo_point_value=latlng(r))
+    elif kind == "array":
+        v = V(array_value=datastore.ArrayValue(values=[datastore_value(r, depth + 1) for _ in range(r.randint(0, 3))]))
+    else:
+        v = V(entity_value=datastore_entity(r, depth + 1))
+    if kind != "array" and r.random() < 0.3:
+        v.exclude_from_indexes = True
+    if kind != "array" and r.random() < 0.1:
+        v.meaning = r.randint(1, 30)
+    return v
+
+
+def datastore_entity(r, depth):
+    entity = datastore.Entity(properties={text(r) or "p": datastore_value(r, depth) for _ in range(r.randint(0, 4))})
+    if r.random() < 0.8:
+        entity.key = datastore_key(r)
+    return entity
+
+
+def entity_event(r):
+    m = datastore.EntityEventData()
+    for field in ("value", "old_value"):
+        if r.random() < 0.85:
+            result = datastore.EntityResult(entity=datastore_entity(r, 0), version=r.choice(INT64[1:]))
+            if r.random() < 0.7:
+                result.create_time = timestamp(r)
+                result.update_time = timestamp(r)
+            if r.random() < 0.2:
+                result.cursor = bytes(r.randint(0, 255) for _ in range(8))
+            setattr(m, field, result)
+    if r.random() < 0.5:
+        m.update_mask = datastore.PropertyMask(property_paths=[text(r) for _ in range(r.randint(0, 3))])
+    return m
+
+
+GENERATORS = {
+    "google.events.cloud.firestore.v1.DocumentEventData": document_event,
+    "google.events.cloud.datastore.v1.EntityEventData": entity_event,
+}
+
+
+def generate(request):
+    cls = MESSAGES[request["message"]]
+    r = random.Random(request["seed"])
+    out = []
+    for i in range(request["count"]):
+        m = GENERATORS[request["message"]](r)
+        out.append({
+            "protobuf": base64.b64encode(cls.serialize(m)).decode(),
+            "json": cls.to_json(m, use_integers_for_enums=(i % 2 == 1)),
+        })
+    return out
+
+
+def verify(request):
+    cls = MESSAGES[request["message"]]
+    mismatches = []
+    for i, case in enumerate(request["cases"]):
+        original = cls.deserialize(base64.b64decode(case["original"]))
+        from_protobuf = cls.deserialize(base64.b64decode(case["protobuf"]))
+        from_json = cls.from_json(case["json"], ignore_unknown_fields=True)
+        for name, ours in (("protobuf", from_protobuf), ("json", from_json)):
+            if ours != original:
+                mismatches.append({"case": i, "encoding": name, "original": cls.to_json(original), "ours": cls.to_json(ours)})
+    return {"checked": len(request["cases"]), "mismatches": mismatches[:5], "mismatch_count": len(mismatches)}
+
+
+if __name__ == "__main__":
+    command = sys.argv[1]
+    request = json.load(sys.stdin)
+    result = generate(request) if command == "generate" else verify(request)
+    json.dump(result, sys.stdout)
