@@ -473,3 +473,96 @@ fn datastore_entities_are_their_own_type() {
         serde_json::json!({"done": false, "owner": {"path": [{"kind": "Task", "id": "5629499534213120"}]}})
     );
 }
+
+/// A typed handler narrowed by a document path pattern: it gets the decoded data and the
+/// captures for `users/{id}`, and lets other documents pass to the next handlers.
+#[tokio::test]
+async fn a_data_handler_gets_the_decoded_data_and_the_path_captures() {
+    use gcp_events_core::google_events::{data_handler, TypedEvent};
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let users = data_handler(move |e: TypedEvent<DocumentEventData>| {
+        let log = log.clone();
+        async move {
+            let name = e.data.value.as_ref().map(Document::id).unwrap_or_default();
+            log.lock()
+                .unwrap()
+                .push((e.captures["id"].clone(), name.to_owned()));
+            Ok(())
+        }
+    })
+    .path("users/{id}");
+    let everything = Recorder::new();
+    let service = EventService::builder()
+        .allow_unauthenticated()
+        .cloud_events_path("/")
+        .kind_prefix_handler("google.cloud.firestore.document.v1.", users)
+        .handler(everything.clone())
+        .build()
+        .unwrap();
+    let body = written().encode_to_vec();
+    for document in ["users/ada", "teams/red", "users/ada/posts/1"] {
+        let mut request = cloud_event(
+            types::FIRESTORE_DOCUMENT_WRITTEN,
+            "application/protobuf",
+            body.clone(),
+        );
+        request
+            .headers_mut()
+            .insert("ce-document", document.parse().unwrap());
+        assert_eq!(service.handle(request).await.status(), 201, "{document}");
+    }
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [("ada".to_owned(), "ada".to_owned())]
+    );
+    assert_eq!(
+        everything.count(),
+        3,
+        "the other documents went on to the next handler"
+    );
+
+    // Undecodable data fails the event, or is acknowledged when the handler says so.
+    let noop = |_: TypedEvent<DocumentEventData>| async { Ok(()) };
+    for (discard, status) in [(false, 400), (true, 200)] {
+        let handler = data_handler(noop);
+        let handler = if discard {
+            handler.discard_undecodable()
+        } else {
+            handler
+        };
+        let service = EventService::builder()
+            .allow_unauthenticated()
+            .cloud_events_path("/")
+            .handler(handler)
+            .build()
+            .unwrap();
+        let request = cloud_event(
+            types::FIRESTORE_DOCUMENT_WRITTEN,
+            "application/protobuf",
+            vec![0xff],
+        );
+        assert_eq!(service.handle(request).await.status(), status);
+    }
+}
+
+/// Structured mode: the data in `data_base64` with a protobuf `datacontenttype` decodes too.
+#[tokio::test]
+async fn structured_events_with_protobuf_data_decode() {
+    use base64::Engine as _;
+    let recorder = Recorder::new();
+    let service = service(&recorder);
+    let data = written();
+    let event = serde_json::json!({
+        "specversion": "1.0", "id": "3", "source": "//firestore.googleapis.com/projects/p/databases/(default)",
+        "type": types::FIRESTORE_DOCUMENT_UPDATED, "datacontenttype": "application/protobuf",
+        "data_base64": base64::engine::general_purpose::STANDARD.encode(data.encode_to_vec()),
+    });
+    let request = http::Request::post("/")
+        .header("host", "receiver.example")
+        .header("content-type", "application/cloudevents+json")
+        .body(Full::new(Bytes::from(event.to_string())))
+        .unwrap();
+    assert_eq!(service.handle(request).await.status(), 201);
+    assert_eq!(recorder.single().data::<DocumentEventData>().unwrap(), data);
+}

@@ -41,6 +41,7 @@
 
 pub mod datastore;
 pub mod firestore;
+mod handler;
 pub(crate) mod json;
 pub(crate) mod plain;
 mod wkt;
@@ -48,6 +49,7 @@ mod wkt;
 use crate::Event;
 
 pub use crate::cloudevents::types as catalog;
+pub use handler::{data_handler, DataHandler, TypedEvent};
 pub use plain::PlainValueError;
 pub use wkt::{Duration, LatLng, Timestamp};
 
