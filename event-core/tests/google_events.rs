@@ -566,3 +566,71 @@ async fn structured_events_with_protobuf_data_decode() {
     assert_eq!(service.handle(request).await.status(), 201);
     assert_eq!(recorder.single().data::<DocumentEventData>().unwrap(), data);
 }
+
+/// Google's own samples decode into the Storage and Pub/Sub data types, duplicated
+/// `messageId`/`message_id` members included (the lowerCamelCase one counts).
+#[test]
+fn googles_storage_and_pubsub_samples_decode() {
+    use gcp_events_core::google_events::pubsub::MessagePublishedData;
+    use gcp_events_core::google_events::storage::StorageObjectData;
+
+    let simple: StorageObjectData =
+        serde_json::from_str(include_str!("fixtures/StorageObjectData-simple.json")).unwrap();
+    assert_eq!(simple.bucket, "some-bucket");
+    assert!(simple.generation > 0 && simple.time_created.is_some());
+    let workflows: serde_json::Value =
+        serde_json::from_str(include_str!("fixtures/StorageObjectDataWorkflows.json")).unwrap();
+    let object: StorageObjectData = serde_json::from_value(workflows["data"].clone()).unwrap();
+    assert_eq!(
+        (object.component_count, object.generation),
+        (1234, 96_883_251)
+    );
+    assert_eq!(
+        object.customer_encryption.unwrap().encryption_algorithm,
+        "AES256"
+    );
+    assert_eq!(
+        object
+            .time_deleted
+            .unwrap()
+            .to_datetime()
+            .unwrap()
+            .to_rfc3339(),
+        "2021-11-25T21:04:32.279744+00:00"
+    );
+
+    for (sample, data) in [
+        (include_str!("fixtures/MessagePublishedData.json"), None),
+        (
+            include_str!("fixtures/MessagePublishedData-duplicatedFields.json"),
+            Some(&[1u8, 2, 3, 4][..]),
+        ),
+        (
+            include_str!("fixtures/MessagePublishedData-complex.json"),
+            None,
+        ),
+        (
+            include_str!("fixtures/MessagePublishedData-text.json"),
+            None,
+        ),
+    ] {
+        // One sample is a whole structured CloudEvent: its data is the message.
+        let mut json: serde_json::Value = serde_json::from_str(sample).unwrap();
+        if json.get("specversion").is_some() {
+            json = json["data"].take();
+        }
+        let published: MessagePublishedData = serde_json::from_value(json).unwrap();
+        let message = published.message.expect("a message");
+        assert!(!message.message_id.is_empty(), "{sample}");
+        assert!(published.subscription.starts_with("projects/"), "{sample}");
+        if let Some(data) = data {
+            assert_eq!(message.data, data);
+            assert_eq!(message.message_id, "message-id");
+        }
+    }
+    let camel_first: MessagePublishedData = serde_json::from_str(
+        r#"{"message": {"message_id": "snake", "messageId": "camel"}, "subscription": "s"}"#,
+    )
+    .unwrap();
+    assert_eq!(camel_first.message.unwrap().message_id, "camel");
+}

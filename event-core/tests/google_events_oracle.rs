@@ -14,6 +14,8 @@ use std::process::{Command, Stdio};
 use base64::Engine as _;
 use gcp_events_core::google_events::datastore::EntityEventData;
 use gcp_events_core::google_events::firestore::DocumentEventData;
+use gcp_events_core::google_events::pubsub::MessagePublishedData;
+use gcp_events_core::google_events::storage::StorageObjectData;
 use gcp_events_core::google_events::GoogleEventData;
 use serde_json::{json, Value};
 
@@ -90,4 +92,14 @@ fn firestore_document_events_agree_with_googles_types() {
 #[test]
 fn datastore_entity_events_agree_with_googles_types() {
     agree_with_google::<EntityEventData>(20_261_207);
+}
+
+#[test]
+fn storage_object_events_agree_with_googles_types() {
+    agree_with_google::<StorageObjectData>(20_261_208);
+}
+
+#[test]
+fn pubsub_message_published_events_agree_with_googles_types() {
+    agree_with_google::<MessagePublishedData>(20_261_209);
 }

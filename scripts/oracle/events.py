@@ -18,12 +18,16 @@ import sys
 
 from google.events.cloud.datastore_v1 import types as datastore
 from google.events.cloud.firestore_v1 import types as firestore
+from google.events.cloud.pubsub_v1 import types as pubsub
+from google.events.cloud.storage_v1 import types as storage
 from google.protobuf import timestamp_pb2
 from google.type import latlng_pb2
 
 MESSAGES = {
     "google.events.cloud.firestore.v1.DocumentEventData": firestore.DocumentEventData,
     "google.events.cloud.datastore.v1.EntityEventData": datastore.EntityEventData,
+    "google.events.cloud.storage.v1.StorageObjectData": storage.StorageObjectData,
+    "google.events.cloud.pubsub.v1.MessagePublishedData": pubsub.MessagePublishedData,
 }
 
 INT64 = [0, 1, -1, 2**31, -(2**31) - 1, 2**53 + 1, 2**63 - 1, -(2**63)]
@@ -177,7 +181,53 @@ def entity_event(r):
     return m
 
 
+def maybe(r, value, default):
+    return value if r.random() < 0.7 else default
+
+
+def storage_object(r):
+    m = storage.StorageObjectData(
+        bucket=maybe(r, "my-bucket", ""), name=maybe(r, "folder/" + text(r), ""),
+        id=maybe(r, "my-bucket/folder/x/1587627537231057", ""), kind=maybe(r, "storage#object", ""),
+        content_type=maybe(r, "text/plain", ""), content_encoding=maybe(r, "gzip", ""),
+        content_disposition=maybe(r, "inline", ""), cache_control=maybe(r, "no-cache", ""),
+        content_language=maybe(r, "en", ""), crc32c=maybe(r, "rTVTeQ==", ""),
+        md5_hash=maybe(r, "kF8MuJ5+CTJxvyhHS1xzRg==", ""), etag=maybe(r, "CNHZkbuF/ugCEAE=", ""),
+        storage_class=maybe(r, "STANDARD", ""), kms_key_name=maybe(r, "projects/p/keys/k", ""),
+        media_link=maybe(r, "https://example.com/media", ""), self_link=maybe(r, "https://example.com/self", ""),
+        size=r.choice(INT64[:6]), generation=r.choice(INT64), metageneration=r.choice(INT64),
+        component_count=r.choice([0, 1, 32, 2**31 - 1, -(2**31)]),
+        temporary_hold=r.random() < 0.3, event_based_hold=r.random() < 0.3,
+        metadata={text(r): text(r) for _ in range(r.randint(0, 3))},
+    )
+    for field in ("time_created", "updated", "time_deleted", "time_storage_class_updated", "retention_expiration_time"):
+        if r.random() < 0.6:
+            setattr(m, field, timestamp(r))
+    if r.random() < 0.3:
+        m.customer_encryption = storage.StorageObjectData.CustomerEncryption(encryption_algorithm="AES256", key_sha256=text(r))
+    return m
+
+
+def message_published(r):
+    message = pubsub.PubsubMessage(
+        data=bytes(r.randint(0, 255) for _ in range(r.randint(0, 40))),
+        attributes={text(r): text(r) for _ in range(r.randint(0, 4))},
+        message_id=maybe(r, str(r.randint(1, 2**62)), ""),
+        ordering_key=maybe(r, text(r), ""),
+    )
+    if r.random() < 0.8:
+        message.publish_time = timestamp(r)
+    m = pubsub.MessagePublishedData(subscription=maybe(r, "projects/p/subscriptions/" + text(r), ""))
+    if r.random() < 0.9:
+        m.message = message
+    if r.random() < 0.4:
+        m.delivery_attempt = r.randint(1, 100)
+    return m
+
+
 GENERATORS = {
+    "google.events.cloud.storage.v1.StorageObjectData": storage_object,
+    "google.events.cloud.pubsub.v1.MessagePublishedData": message_published,
     "google.events.cloud.firestore.v1.DocumentEventData": document_event,
     "google.events.cloud.datastore.v1.EntityEventData": entity_event,
 }

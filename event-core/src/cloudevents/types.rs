@@ -29,6 +29,14 @@ pub struct CatalogEntry {
     pub product: &'static str,
 }
 
+const PUBSUB: (&str, &str) = (
+    "google.events.cloud.pubsub.v1.MessagePublishedData",
+    "Cloud Pub/Sub",
+);
+const STORAGE: (&str, &str) = (
+    "google.events.cloud.storage.v1.StorageObjectData",
+    "Cloud Storage",
+);
 const FIRESTORE: (&str, &str) = (
     "google.events.cloud.firestore.v1.DocumentEventData",
     "Cloud Firestore",
@@ -50,6 +58,17 @@ macro_rules! catalog {
 }
 
 catalog! {
+    /// A Pub/Sub message published to a topic; the data is a push envelope
+    /// (`MessagePublishedData`) and the source names the topic.
+    PUBSUB_MESSAGE_PUBLISHED = "google.cloud.pubsub.topic.v1.messagePublished" => PUBSUB,
+    /// A Cloud Storage object was created, or overwritten (a new generation).
+    STORAGE_OBJECT_FINALIZED = "google.cloud.storage.object.v1.finalized" => STORAGE,
+    /// A Cloud Storage object's live version became noncurrent (versioned buckets).
+    STORAGE_OBJECT_ARCHIVED = "google.cloud.storage.object.v1.archived" => STORAGE,
+    /// A Cloud Storage object was permanently deleted.
+    STORAGE_OBJECT_DELETED = "google.cloud.storage.object.v1.deleted" => STORAGE,
+    /// A Cloud Storage object's metadata changed.
+    STORAGE_OBJECT_METADATA_UPDATED = "google.cloud.storage.object.v1.metadataUpdated" => STORAGE,
     /// A Firestore document was created.
     FIRESTORE_DOCUMENT_CREATED = "google.cloud.firestore.document.v1.created" => FIRESTORE,
     /// A Firestore document was updated.
@@ -91,21 +110,6 @@ catalog! {
     DATASTORE_ENTITY_WRITTEN_WITH_AUTH_CONTEXT =
         "google.cloud.datastore.entity.v1.written.withAuthContext" => DATASTORE,
 }
-
-// Types whose data is not in the catalog yet: their constants, for handler registration.
-
-/// A Pub/Sub message published to a topic; the data is a push envelope (read it with
-/// `Event::pubsub`) and the source names the topic.
-pub const PUBSUB_MESSAGE_PUBLISHED: &str = "google.cloud.pubsub.topic.v1.messagePublished";
-/// A Cloud Storage object was created, or overwritten (a new generation); the data is
-/// `StorageObjectData` (JSON).
-pub const STORAGE_OBJECT_FINALIZED: &str = "google.cloud.storage.object.v1.finalized";
-/// A Cloud Storage object's live version became noncurrent (versioned buckets).
-pub const STORAGE_OBJECT_ARCHIVED: &str = "google.cloud.storage.object.v1.archived";
-/// A Cloud Storage object was permanently deleted.
-pub const STORAGE_OBJECT_DELETED: &str = "google.cloud.storage.object.v1.deleted";
-/// A Cloud Storage object's metadata changed.
-pub const STORAGE_OBJECT_METADATA_UPDATED: &str = "google.cloud.storage.object.v1.metadataUpdated";
 
 /// A Cloud Audit Logs entry was written: how Eventarc reaches most Google services, filtered
 /// by the trigger's `serviceName` and `methodName`.

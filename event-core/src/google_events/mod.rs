@@ -1,5 +1,6 @@
 //! Google's event data as Rust types (feature `google-events`): what Eventarc delivers from
-//! Firestore, Datastore, Cloud Storage, Pub/Sub…, decoded from protobuf or from proto3 JSON.
+//! Firestore ([`firestore`]), Datastore mode ([`datastore`]), Cloud Storage ([`storage`]) and
+//! Pub/Sub ([`pubsub`]), decoded from protobuf or from proto3 JSON.
 //!
 //! [`Event::data`](crate::Event::data) decodes an event's data as a given type. The type is
 //! chosen by the CloudEvent's `type` (`ce-type`), never by the content type: the
@@ -44,6 +45,8 @@ pub mod firestore;
 mod handler;
 pub(crate) mod json;
 pub(crate) mod plain;
+pub mod pubsub;
+pub mod storage;
 mod wkt;
 
 use crate::Event;
@@ -203,6 +206,10 @@ impl Event {
                 json::<firestore::DocumentEventData>(self)?
             }
             datastore::EntityEventData::MESSAGE_NAME => json::<datastore::EntityEventData>(self)?,
+            storage::StorageObjectData::MESSAGE_NAME => json::<storage::StorageObjectData>(self)?,
+            pubsub::MessagePublishedData::MESSAGE_NAME => {
+                json::<pubsub::MessagePublishedData>(self)?
+            }
             _ => return Err(unknown()),
         };
         Ok((entry.message, value))
