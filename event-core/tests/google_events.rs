@@ -634,3 +634,67 @@ fn googles_storage_and_pubsub_samples_decode() {
     .unwrap();
     assert_eq!(camel_first.message.unwrap().message_id, "camel");
 }
+
+/// Typed handlers narrowed by topic and by bucket take only their own events.
+#[tokio::test]
+async fn data_handlers_narrowed_by_topic_and_bucket() {
+    use gcp_events_core::google_events::pubsub::MessagePublishedData;
+    use gcp_events_core::google_events::storage::StorageObjectData;
+    use gcp_events_core::google_events::{data_handler, TypedEvent};
+    use std::sync::{Arc, Mutex};
+
+    let hits = Arc::new(Mutex::new(Vec::<String>::new()));
+    let (orders, uploads) = (hits.clone(), hits.clone());
+    let service = EventService::builder()
+        .allow_unauthenticated()
+        .cloud_events_path("/")
+        .kind_handler(
+            types::PUBSUB_MESSAGE_PUBLISHED,
+            data_handler(move |e: TypedEvent<MessagePublishedData>| {
+                let hits = orders.clone();
+                async move {
+                    let id = e.data.message.map(|m| m.message_id).unwrap_or_default();
+                    hits.lock().unwrap().push(format!("order {id}"));
+                    Ok(())
+                }
+            })
+            .topic("orders"),
+        )
+        .kind_handler(
+            types::STORAGE_OBJECT_FINALIZED,
+            data_handler(move |e: TypedEvent<StorageObjectData>| {
+                let hits = uploads.clone();
+                async move {
+                    hits.lock().unwrap().push(format!("upload {}", e.data.name));
+                    Ok(())
+                }
+            })
+            .bucket("uploads"),
+        )
+        .build()
+        .unwrap();
+    let post = |event_type: &str, source: &str, body: &str| {
+        http::Request::post("/")
+            .header("host", "receiver.example")
+            .header("ce-id", "1")
+            .header("ce-specversion", "1.0")
+            .header("ce-source", source)
+            .header("ce-type", event_type)
+            .header("content-type", "application/json")
+            .body(Full::new(Bytes::from(body.to_owned())))
+            .unwrap()
+    };
+    let message = r#"{"message": {"messageId": "42", "data": ""}, "subscription": "projects/p/subscriptions/s"}"#;
+    for topic in ["orders", "refunds"] {
+        let source = format!("//pubsub.googleapis.com/projects/p/topics/{topic}");
+        let request = post(types::PUBSUB_MESSAGE_PUBLISHED, &source, message);
+        assert_eq!(service.handle(request).await.status(), 201);
+    }
+    for bucket in ["uploads", "backups"] {
+        let source = format!("//storage.googleapis.com/projects/_/buckets/{bucket}");
+        let body = format!(r#"{{"bucket": "{bucket}", "name": "a.txt"}}"#);
+        let request = post(types::STORAGE_OBJECT_FINALIZED, &source, &body);
+        assert_eq!(service.handle(request).await.status(), 201);
+    }
+    assert_eq!(*hits.lock().unwrap(), ["order 42", "upload a.txt"]);
+}

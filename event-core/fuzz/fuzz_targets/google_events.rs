@@ -5,6 +5,8 @@
 
 use gcp_events_core::google_events::datastore::EntityEventData;
 use gcp_events_core::google_events::firestore::DocumentEventData;
+use gcp_events_core::google_events::pubsub::MessagePublishedData;
+use gcp_events_core::google_events::storage::StorageObjectData;
 use gcp_events_core::google_events::GoogleEventData;
 use libfuzzer_sys::fuzz_target;
 use prost::Message;
@@ -26,6 +28,8 @@ fn check<T: GoogleEventData + std::fmt::Debug>(data: &[u8]) {
 fuzz_target!(|data: &[u8]| {
     check::<DocumentEventData>(data);
     check::<EntityEventData>(data);
+    check::<StorageObjectData>(data);
+    check::<MessagePublishedData>(data);
     if let Ok(change) = DocumentEventData::decode(data) {
         for document in change.value.iter().chain(change.old_value.iter()) {
             let _ = document.to_json();

@@ -1,5 +1,6 @@
 //! Handlers that receive the decoded data: [`data_handler`], narrowed by where the event
-//! happened (a Firestore document or Datastore entity path pattern).
+//! happened (a Firestore document or Datastore entity path pattern, a Pub/Sub topic, a Cloud
+//! Storage bucket).
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -56,6 +57,8 @@ where
     DataHandler {
         f,
         path: None,
+        topic: None,
+        bucket: None,
         discard_undecodable: false,
         data: PhantomData,
     }
@@ -65,6 +68,8 @@ where
 pub struct DataHandler<T, F> {
     f: F,
     path: Option<PathPattern>,
+    topic: Option<String>,
+    bucket: Option<String>,
     discard_undecodable: bool,
     data: PhantomData<fn() -> T>,
 }
@@ -73,6 +78,8 @@ impl<T, F> std::fmt::Debug for DataHandler<T, F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DataHandler")
             .field("path", &self.path)
+            .field("topic", &self.topic)
+            .field("bucket", &self.bucket)
             .field("discard_undecodable", &self.discard_undecodable)
             .finish_non_exhaustive()
     }
@@ -89,6 +96,20 @@ impl<T, F> DataHandler<T, F> {
         self
     }
 
+    /// Runs only for Pub/Sub messages of this topic (read from the event's source):
+    /// `projects/P/topics/T`, or just `T`. Other events pass this handler by.
+    pub fn topic(mut self, topic: impl Into<String>) -> Self {
+        self.topic = Some(topic.into());
+        self
+    }
+
+    /// Runs only for Cloud Storage events of this bucket (read from the event's source). Other
+    /// events pass this handler by.
+    pub fn bucket(mut self, bucket: impl Into<String>) -> Self {
+        self.bucket = Some(bucket.into());
+        self
+    }
+
     /// Acknowledges (`200`, logged at warn) an event whose data does not decode as `T`,
     /// instead of failing it: for poison data that no retry can fix.
     pub fn discard_undecodable(mut self) -> Self {
@@ -98,10 +119,23 @@ impl<T, F> DataHandler<T, F> {
 
     /// Whether `event` is one this handler takes, and the path's captures.
     fn select(&self, event: &Event) -> Option<BTreeMap<String, String>> {
+        let attributes = event.context().cloud_event.as_ref();
+        if let Some(topic) = &self.topic {
+            let got = attributes.and_then(|a| a.pubsub_topic())?;
+            let short = got.rsplit('/').next().unwrap_or_default();
+            if got != topic && short != topic {
+                return None;
+            }
+        }
+        if let Some(bucket) = &self.bucket {
+            if attributes.and_then(|a| a.storage_bucket()) != Some(bucket.as_str()) {
+                return None;
+            }
+        }
         match &self.path {
             None => Some(BTreeMap::new()),
             Some(pattern) => {
-                let attributes = event.context().cloud_event.as_ref()?;
+                let attributes = attributes?;
                 let path = attributes
                     .extensions
                     .get("document")
