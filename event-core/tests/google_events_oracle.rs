@@ -15,6 +15,7 @@ use base64::Engine as _;
 use gcp_events_core::google_events::datastore::EntityEventData;
 use gcp_events_core::google_events::firestore::DocumentEventData;
 use gcp_events_core::google_events::pubsub::MessagePublishedData;
+use gcp_events_core::google_events::scheduler::SchedulerJobData;
 use gcp_events_core::google_events::storage::StorageObjectData;
 use gcp_events_core::google_events::GoogleEventData;
 use serde_json::{json, Value};
@@ -102,4 +103,9 @@ fn storage_object_events_agree_with_googles_types() {
 #[test]
 fn pubsub_message_published_events_agree_with_googles_types() {
     agree_with_google::<MessagePublishedData>(20_261_209);
+}
+
+#[test]
+fn scheduler_job_events_agree_with_googles_types() {
+    agree_with_google::<SchedulerJobData>(20_261_210);
 }

@@ -19,6 +19,7 @@ import sys
 from google.events.cloud.datastore_v1 import types as datastore
 from google.events.cloud.firestore_v1 import types as firestore
 from google.events.cloud.pubsub_v1 import types as pubsub
+from google.events.cloud.scheduler_v1 import types as scheduler
 from google.events.cloud.storage_v1 import types as storage
 from google.protobuf import timestamp_pb2
 from google.type import latlng_pb2
@@ -28,6 +29,7 @@ MESSAGES = {
     "google.events.cloud.datastore.v1.EntityEventData": datastore.EntityEventData,
     "google.events.cloud.storage.v1.StorageObjectData": storage.StorageObjectData,
     "google.events.cloud.pubsub.v1.MessagePublishedData": pubsub.MessagePublishedData,
+    "google.events.cloud.scheduler.v1.SchedulerJobData": scheduler.SchedulerJobData,
 }
 
 INT64 = [0, 1, -1, 2**31, -(2**31) - 1, 2**53 + 1, 2**63 - 1, -(2**63)]
@@ -225,7 +227,12 @@ def message_published(r):
     return m
 
 
+def scheduler_job(r):
+    return scheduler.SchedulerJobData(custom_data=maybe(r, text(r).encode() + bytes(r.randint(0, 255) for _ in range(r.randint(0, 9))), b""))
+
+
 GENERATORS = {
+    "google.events.cloud.scheduler.v1.SchedulerJobData": scheduler_job,
     "google.events.cloud.storage.v1.StorageObjectData": storage_object,
     "google.events.cloud.pubsub.v1.MessagePublishedData": message_published,
     "google.events.cloud.firestore.v1.DocumentEventData": document_event,

@@ -37,6 +37,10 @@ const STORAGE: (&str, &str) = (
     "google.events.cloud.storage.v1.StorageObjectData",
     "Cloud Storage",
 );
+const SCHEDULER: (&str, &str) = (
+    "google.events.cloud.scheduler.v1.SchedulerJobData",
+    "Cloud Scheduler",
+);
 const FIRESTORE: (&str, &str) = (
     "google.events.cloud.firestore.v1.DocumentEventData",
     "Cloud Firestore",
@@ -69,6 +73,8 @@ catalog! {
     STORAGE_OBJECT_DELETED = "google.cloud.storage.object.v1.deleted" => STORAGE,
     /// A Cloud Storage object's metadata changed.
     STORAGE_OBJECT_METADATA_UPDATED = "google.cloud.storage.object.v1.metadataUpdated" => STORAGE,
+    /// A Cloud Scheduler job ran; the data is the job's payload.
+    SCHEDULER_JOB_EXECUTED = "google.cloud.scheduler.job.v1.executed" => SCHEDULER,
     /// A Firestore document was created.
     FIRESTORE_DOCUMENT_CREATED = "google.cloud.firestore.document.v1.created" => FIRESTORE,
     /// A Firestore document was updated.

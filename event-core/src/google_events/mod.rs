@@ -1,6 +1,7 @@
 //! Google's event data as Rust types (feature `google-events`): what Eventarc delivers from
-//! Firestore ([`firestore`]), Datastore mode ([`datastore`]), Cloud Storage ([`storage`]) and
-//! Pub/Sub ([`pubsub`]), decoded from protobuf or from proto3 JSON.
+//! Firestore ([`firestore`]), Datastore mode ([`datastore`]), Cloud Storage ([`storage`]),
+//! Pub/Sub ([`pubsub`]) and Cloud Scheduler ([`scheduler`]), decoded from protobuf or from proto3
+//! JSON.
 //!
 //! [`Event::data`](crate::Event::data) decodes an event's data as a given type. The type is
 //! chosen by the CloudEvent's `type` (`ce-type`), never by the content type: the
@@ -46,6 +47,7 @@ mod handler;
 pub(crate) mod json;
 pub(crate) mod plain;
 pub mod pubsub;
+pub mod scheduler;
 pub mod storage;
 mod wkt;
 
@@ -210,6 +212,7 @@ impl Event {
             pubsub::MessagePublishedData::MESSAGE_NAME => {
                 json::<pubsub::MessagePublishedData>(self)?
             }
+            scheduler::SchedulerJobData::MESSAGE_NAME => json::<scheduler::SchedulerJobData>(self)?,
             _ => return Err(unknown()),
         };
         Ok((entry.message, value))
