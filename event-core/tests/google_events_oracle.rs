@@ -13,6 +13,7 @@ use std::process::{Command, Stdio};
 
 use base64::Engine as _;
 use gcp_events_core::google_events::datastore::EntityEventData;
+use gcp_events_core::google_events::firebase::database::ReferenceEventData;
 use gcp_events_core::google_events::firestore::DocumentEventData;
 use gcp_events_core::google_events::pubsub::MessagePublishedData;
 use gcp_events_core::google_events::scheduler::SchedulerJobData;
@@ -108,4 +109,9 @@ fn pubsub_message_published_events_agree_with_googles_types() {
 #[test]
 fn scheduler_job_events_agree_with_googles_types() {
     agree_with_google::<SchedulerJobData>(20_261_210);
+}
+
+#[test]
+fn realtime_database_events_agree_with_googles_types() {
+    agree_with_google::<ReferenceEventData>(20_261_211);
 }

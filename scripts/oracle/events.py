@@ -21,6 +21,8 @@ from google.events.cloud.firestore_v1 import types as firestore
 from google.events.cloud.pubsub_v1 import types as pubsub
 from google.events.cloud.scheduler_v1 import types as scheduler
 from google.events.cloud.storage_v1 import types as storage
+from google.events.firebase.database_v1 import types as database
+from google.protobuf import struct_pb2
 from google.protobuf import timestamp_pb2
 from google.type import latlng_pb2
 
@@ -30,6 +32,7 @@ MESSAGES = {
     "google.events.cloud.storage.v1.StorageObjectData": storage.StorageObjectData,
     "google.events.cloud.pubsub.v1.MessagePublishedData": pubsub.MessagePublishedData,
     "google.events.cloud.scheduler.v1.SchedulerJobData": scheduler.SchedulerJobData,
+    "google.events.firebase.database.v1.ReferenceEventData": database.ReferenceEventData,
 }
 
 INT64 = [0, 1, -1, 2**31, -(2**31) - 1, 2**53 + 1, 2**63 - 1, -(2**63)]
@@ -231,7 +234,41 @@ def scheduler_job(r):
     return scheduler.SchedulerJobData(custom_data=maybe(r, text(r).encode() + bytes(r.randint(0, 255) for _ in range(r.randint(0, 9))), b""))
 
 
+def json_value(r, depth):
+    kinds = ["null", "number", "string", "bool"] + (["struct", "list"] if depth < 4 else [])
+    kind = r.choice(kinds)
+    v = struct_pb2.Value()
+    if kind == "null":
+        v.null_value = 0
+    elif kind == "number":
+        v.number_value = r.choice([0.0, -1.5, 1e-7, 2.0**53, r.uniform(-1e12, 1e12)])
+    elif kind == "string":
+        v.string_value = text(r)
+    elif kind == "bool":
+        v.bool_value = r.random() < 0.5
+    elif kind == "struct":
+        for _ in range(r.randint(0, 4)):
+            v.struct_value.fields[text(r)].CopyFrom(json_value(r, depth + 1))
+        if not v.HasField("struct_value"):
+            v.struct_value.SetInParent()
+    else:
+        v.list_value.SetInParent()
+        for _ in range(r.randint(0, 4)):
+            v.list_value.values.add().CopyFrom(json_value(r, depth + 1))
+    return v
+
+
+def reference_event(r):
+    m = database.ReferenceEventData()
+    if r.random() < 0.8:
+        m.data = json_value(r, 0)
+    if r.random() < 0.8:
+        m.delta = json_value(r, 0)
+    return m
+
+
 GENERATORS = {
+    "google.events.firebase.database.v1.ReferenceEventData": reference_event,
     "google.events.cloud.scheduler.v1.SchedulerJobData": scheduler_job,
     "google.events.cloud.storage.v1.StorageObjectData": storage_object,
     "google.events.cloud.pubsub.v1.MessagePublishedData": message_published,

@@ -4,6 +4,8 @@
 #![no_main]
 
 use gcp_events_core::google_events::datastore::EntityEventData;
+use gcp_events_core::google_events::firebase::database::ReferenceEventData;
+use gcp_events_core::google_events::scheduler::SchedulerJobData;
 use gcp_events_core::google_events::firestore::DocumentEventData;
 use gcp_events_core::google_events::pubsub::MessagePublishedData;
 use gcp_events_core::google_events::storage::StorageObjectData;
@@ -30,6 +32,8 @@ fuzz_target!(|data: &[u8]| {
     check::<EntityEventData>(data);
     check::<StorageObjectData>(data);
     check::<MessagePublishedData>(data);
+    check::<SchedulerJobData>(data);
+    check::<ReferenceEventData>(data);
     if let Ok(change) = DocumentEventData::decode(data) {
         for document in change.value.iter().chain(change.old_value.iter()) {
             let _ = document.to_json();

@@ -41,6 +41,10 @@ const SCHEDULER: (&str, &str) = (
     "google.events.cloud.scheduler.v1.SchedulerJobData",
     "Cloud Scheduler",
 );
+const DATABASE: (&str, &str) = (
+    "google.events.firebase.database.v1.ReferenceEventData",
+    "Firebase Realtime Database",
+);
 const FIRESTORE: (&str, &str) = (
     "google.events.cloud.firestore.v1.DocumentEventData",
     "Cloud Firestore",
@@ -75,6 +79,14 @@ catalog! {
     STORAGE_OBJECT_METADATA_UPDATED = "google.cloud.storage.object.v1.metadataUpdated" => STORAGE,
     /// A Cloud Scheduler job ran; the data is the job's payload.
     SCHEDULER_JOB_EXECUTED = "google.cloud.scheduler.job.v1.executed" => SCHEDULER,
+    /// A Realtime Database reference was created.
+    DATABASE_REF_CREATED = "google.firebase.database.ref.v1.created" => DATABASE,
+    /// A Realtime Database reference was updated.
+    DATABASE_REF_UPDATED = "google.firebase.database.ref.v1.updated" => DATABASE,
+    /// A Realtime Database reference was deleted.
+    DATABASE_REF_DELETED = "google.firebase.database.ref.v1.deleted" => DATABASE,
+    /// A Realtime Database reference was created, updated or deleted.
+    DATABASE_REF_WRITTEN = "google.firebase.database.ref.v1.written" => DATABASE,
     /// A Firestore document was created.
     FIRESTORE_DOCUMENT_CREATED = "google.cloud.firestore.document.v1.created" => FIRESTORE,
     /// A Firestore document was updated.

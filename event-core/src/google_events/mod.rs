@@ -1,7 +1,7 @@
 //! Google's event data as Rust types (feature `google-events`): what Eventarc delivers from
 //! Firestore ([`firestore`]), Datastore mode ([`datastore`]), Cloud Storage ([`storage`]),
-//! Pub/Sub ([`pubsub`]) and Cloud Scheduler ([`scheduler`]), decoded from protobuf or from proto3
-//! JSON.
+//! Pub/Sub ([`pubsub`]), Cloud Scheduler ([`scheduler`]) and the Firebase Realtime Database
+//! ([`firebase::database`]), decoded from protobuf or from proto3 JSON.
 //!
 //! [`Event::data`](crate::Event::data) decodes an event's data as a given type. The type is
 //! chosen by the CloudEvent's `type` (`ce-type`), never by the content type: the
@@ -42,6 +42,7 @@
 //! cores (a crate depending on prost 0.14 alone builds in 3.1 s), on by default in the adapters.
 
 pub mod datastore;
+pub mod firebase;
 pub mod firestore;
 mod handler;
 pub(crate) mod json;
@@ -49,6 +50,7 @@ pub(crate) mod plain;
 pub mod pubsub;
 pub mod scheduler;
 pub mod storage;
+mod structs;
 mod wkt;
 
 use crate::Event;
@@ -56,6 +58,7 @@ use crate::Event;
 pub use crate::cloudevents::types as catalog;
 pub use handler::{data_handler, DataHandler, TypedEvent};
 pub use plain::PlainValueError;
+pub use structs::{ListValue, Struct, StructKind, StructValue};
 pub use wkt::{Duration, LatLng, Timestamp};
 
 json::proto_enum! {
@@ -213,6 +216,9 @@ impl Event {
                 json::<pubsub::MessagePublishedData>(self)?
             }
             scheduler::SchedulerJobData::MESSAGE_NAME => json::<scheduler::SchedulerJobData>(self)?,
+            firebase::database::ReferenceEventData::MESSAGE_NAME => {
+                json::<firebase::database::ReferenceEventData>(self)?
+            }
             _ => return Err(unknown()),
         };
         Ok((entry.message, value))

@@ -1,0 +1,3 @@
+//! Firebase events through Eventarc: Realtime Database ([`database`]).
+
+pub mod database;
