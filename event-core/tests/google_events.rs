@@ -698,3 +698,28 @@ async fn data_handlers_narrowed_by_topic_and_bucket() {
     }
     assert_eq!(*hits.lock().unwrap(), ["order 42", "upload a.txt"]);
 }
+
+/// Enums read by name or number (an unknown name reads as the default, as protobuf's parsers
+/// do when ignoring unknown fields) and are written by name.
+#[test]
+fn enums_by_name_or_number() {
+    use gcp_events_core::google_events::firebase::remoteconfig::{
+        RemoteConfigEventData, RemoteConfigUpdateOrigin, RemoteConfigUpdateType,
+    };
+    let by_name: RemoteConfigEventData = serde_json::from_str(
+        r#"{"versionNumber": "7", "updateOrigin": "CONSOLE", "updateType": 3}"#,
+    )
+    .unwrap();
+    assert_eq!(by_name.version_number, 7);
+    assert_eq!(
+        by_name.update_origin,
+        RemoteConfigUpdateOrigin::Console as i32
+    );
+    assert_eq!(by_name.update_type, RemoteConfigUpdateType::Rollback as i32);
+    let json = serde_json::to_value(&by_name).unwrap();
+    assert_eq!(json["updateOrigin"], "CONSOLE");
+    assert_eq!(json["updateType"], "ROLLBACK");
+    let future: RemoteConfigEventData =
+        serde_json::from_str(r#"{"updateOrigin": "SOMETHING_NEW"}"#).unwrap();
+    assert_eq!(future.update_origin, 0);
+}

@@ -14,6 +14,7 @@ use std::process::{Command, Stdio};
 use base64::Engine as _;
 use gcp_events_core::google_events::datastore::EntityEventData;
 use gcp_events_core::google_events::firebase::database::ReferenceEventData;
+use gcp_events_core::google_events::firebase::remoteconfig::RemoteConfigEventData;
 use gcp_events_core::google_events::firestore::DocumentEventData;
 use gcp_events_core::google_events::pubsub::MessagePublishedData;
 use gcp_events_core::google_events::scheduler::SchedulerJobData;
@@ -114,4 +115,9 @@ fn scheduler_job_events_agree_with_googles_types() {
 #[test]
 fn realtime_database_events_agree_with_googles_types() {
     agree_with_google::<ReferenceEventData>(20_261_211);
+}
+
+#[test]
+fn remote_config_events_agree_with_googles_types() {
+    agree_with_google::<RemoteConfigEventData>(20_261_212);
 }

@@ -22,6 +22,7 @@ from google.events.cloud.pubsub_v1 import types as pubsub
 from google.events.cloud.scheduler_v1 import types as scheduler
 from google.events.cloud.storage_v1 import types as storage
 from google.events.firebase.database_v1 import types as database
+from google.events.firebase.remoteconfig_v1 import types as remoteconfig
 from google.protobuf import struct_pb2
 from google.protobuf import timestamp_pb2
 from google.type import latlng_pb2
@@ -33,6 +34,7 @@ MESSAGES = {
     "google.events.cloud.pubsub.v1.MessagePublishedData": pubsub.MessagePublishedData,
     "google.events.cloud.scheduler.v1.SchedulerJobData": scheduler.SchedulerJobData,
     "google.events.firebase.database.v1.ReferenceEventData": database.ReferenceEventData,
+    "google.events.firebase.remoteconfig.v1.RemoteConfigEventData": remoteconfig.RemoteConfigEventData,
 }
 
 INT64 = [0, 1, -1, 2**31, -(2**31) - 1, 2**53 + 1, 2**63 - 1, -(2**63)]
@@ -267,7 +269,21 @@ def reference_event(r):
     return m
 
 
+def remote_config(r):
+    m = remoteconfig.RemoteConfigEventData(
+        version_number=r.choice(INT64), description=maybe(r, text(r), ""),
+        update_origin=r.randint(0, 3), update_type=r.randint(0, 3),
+        rollback_source=maybe(r, r.choice(INT64), 0),
+    )
+    if r.random() < 0.8:
+        m.update_time = timestamp(r)
+    if r.random() < 0.8:
+        m.update_user = remoteconfig.RemoteConfigUser(name=text(r), email=maybe(r, "a@b.example", ""), image_url=maybe(r, "https://x.example/p.png", ""))
+    return m
+
+
 GENERATORS = {
+    "google.events.firebase.remoteconfig.v1.RemoteConfigEventData": remote_config,
     "google.events.firebase.database.v1.ReferenceEventData": reference_event,
     "google.events.cloud.scheduler.v1.SchedulerJobData": scheduler_job,
     "google.events.cloud.storage.v1.StorageObjectData": storage_object,

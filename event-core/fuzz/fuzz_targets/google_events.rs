@@ -5,6 +5,7 @@
 
 use gcp_events_core::google_events::datastore::EntityEventData;
 use gcp_events_core::google_events::firebase::database::ReferenceEventData;
+use gcp_events_core::google_events::firebase::remoteconfig::RemoteConfigEventData;
 use gcp_events_core::google_events::scheduler::SchedulerJobData;
 use gcp_events_core::google_events::firestore::DocumentEventData;
 use gcp_events_core::google_events::pubsub::MessagePublishedData;
@@ -34,6 +35,7 @@ fuzz_target!(|data: &[u8]| {
     check::<MessagePublishedData>(data);
     check::<SchedulerJobData>(data);
     check::<ReferenceEventData>(data);
+    check::<RemoteConfigEventData>(data);
     if let Ok(change) = DocumentEventData::decode(data) {
         for document in change.value.iter().chain(change.old_value.iter()) {
             let _ = document.to_json();

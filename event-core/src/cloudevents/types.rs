@@ -45,6 +45,10 @@ const DATABASE: (&str, &str) = (
     "google.events.firebase.database.v1.ReferenceEventData",
     "Firebase Realtime Database",
 );
+const REMOTE_CONFIG: (&str, &str) = (
+    "google.events.firebase.remoteconfig.v1.RemoteConfigEventData",
+    "Firebase Remote Config",
+);
 const FIRESTORE: (&str, &str) = (
     "google.events.cloud.firestore.v1.DocumentEventData",
     "Cloud Firestore",
@@ -87,6 +91,8 @@ catalog! {
     DATABASE_REF_DELETED = "google.firebase.database.ref.v1.deleted" => DATABASE,
     /// A Realtime Database reference was created, updated or deleted.
     DATABASE_REF_WRITTEN = "google.firebase.database.ref.v1.written" => DATABASE,
+    /// A Remote Config template version was published.
+    REMOTE_CONFIG_UPDATED = "google.firebase.remoteconfig.remoteConfig.v1.updated" => REMOTE_CONFIG,
     /// A Firestore document was created.
     FIRESTORE_DOCUMENT_CREATED = "google.cloud.firestore.document.v1.created" => FIRESTORE,
     /// A Firestore document was updated.

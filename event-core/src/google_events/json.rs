@@ -191,7 +191,54 @@ pub(crate) mod bytes {
     }
 }
 
-/// Declares a proto enum: a prost enumeration (the proto name of each value in its docs).
+/// A proto enum: its numbers and its proto names, both ways.
+pub(crate) trait ProtoEnum {
+    /// The proto name of `number`, when it is a known value.
+    fn name_of(number: i32) -> Option<&'static str>;
+    /// The number of the proto name `name`, when it is a known value.
+    fn number_of(name: &str) -> Option<i32>;
+}
+
+/// An enum field (an `i32` in the message): written by name (by number when unknown, so
+/// nothing is lost), read from a name or a number; an unknown name reads as the default (0),
+/// as protobuf's JSON parsers do when told to ignore unknown fields.
+pub(crate) fn enum_serialize<E: ProtoEnum, S: Serializer>(
+    v: &i32,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match E::name_of(*v) {
+        Some(name) => s.serialize_str(name),
+        None => s.serialize_i32(*v),
+    }
+}
+
+/// See [`enum_serialize`].
+pub(crate) fn enum_deserialize<'de, E: ProtoEnum, D: Deserializer<'de>>(
+    d: D,
+) -> Result<i32, D::Error> {
+    struct V<E>(PhantomData<E>);
+    impl<E: ProtoEnum> Visitor<'_> for V<E> {
+        type Value = i32;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an enum value's name or number")
+        }
+        fn visit_str<Er: de::Error>(self, v: &str) -> Result<i32, Er> {
+            Ok(E::number_of(v).unwrap_or(0))
+        }
+        fn visit_i64<Er: de::Error>(self, v: i64) -> Result<i32, Er> {
+            i32::try_from(v).map_err(|_| Er::custom("enum number out of range"))
+        }
+        fn visit_u64<Er: de::Error>(self, v: u64) -> Result<i32, Er> {
+            i32::try_from(v).map_err(|_| Er::custom("enum number out of range"))
+        }
+        fn visit_unit<Er: de::Error>(self) -> Result<i32, Er> {
+            Ok(0)
+        }
+    }
+    d.deserialize_any(V::<E>(PhantomData))
+}
+
+/// Declares a proto enum: a prost enumeration, with each value's proto name for JSON.
 macro_rules! proto_enum {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $number:literal => $text:literal,)* }) => {
         $(#[$doc])*
@@ -200,6 +247,21 @@ macro_rules! proto_enum {
         #[non_exhaustive]
         pub enum $name {
             $($(#[$vdoc])* $variant = $number,)*
+        }
+
+        impl $crate::google_events::json::ProtoEnum for $name {
+            fn name_of(number: i32) -> Option<&'static str> {
+                match number {
+                    $($number => Some($text),)*
+                    _ => None,
+                }
+            }
+            fn number_of(name: &str) -> Option<i32> {
+                match name {
+                    $($text => Some($number),)*
+                    _ => None,
+                }
+            }
         }
     };
 }

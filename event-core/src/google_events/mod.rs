@@ -1,7 +1,8 @@
 //! Google's event data as Rust types (feature `google-events`): what Eventarc delivers from
 //! Firestore ([`firestore`]), Datastore mode ([`datastore`]), Cloud Storage ([`storage`]),
-//! Pub/Sub ([`pubsub`]), Cloud Scheduler ([`scheduler`]) and the Firebase Realtime Database
-//! ([`firebase::database`]), decoded from protobuf or from proto3 JSON.
+//! Pub/Sub ([`pubsub`]), Cloud Scheduler ([`scheduler`]), the Firebase Realtime Database
+//! ([`firebase::database`]) and Remote Config ([`firebase::remoteconfig`]), decoded from
+//! protobuf or from proto3 JSON.
 //!
 //! [`Event::data`](crate::Event::data) decodes an event's data as a given type. The type is
 //! chosen by the CloudEvent's `type` (`ce-type`), never by the content type: the
@@ -218,6 +219,9 @@ impl Event {
             scheduler::SchedulerJobData::MESSAGE_NAME => json::<scheduler::SchedulerJobData>(self)?,
             firebase::database::ReferenceEventData::MESSAGE_NAME => {
                 json::<firebase::database::ReferenceEventData>(self)?
+            }
+            firebase::remoteconfig::RemoteConfigEventData::MESSAGE_NAME => {
+                json::<firebase::remoteconfig::RemoteConfigEventData>(self)?
             }
             _ => return Err(unknown()),
         };
