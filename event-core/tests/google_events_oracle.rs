@@ -13,8 +13,10 @@ use std::process::{Command, Stdio};
 
 use base64::Engine as _;
 use gcp_events_core::google_events::datastore::EntityEventData;
+use gcp_events_core::google_events::firebase::auth::AuthEventData;
 use gcp_events_core::google_events::firebase::database::ReferenceEventData;
 use gcp_events_core::google_events::firebase::remoteconfig::RemoteConfigEventData;
+use gcp_events_core::google_events::firebase::testlab::TestMatrixEventData;
 use gcp_events_core::google_events::firestore::DocumentEventData;
 use gcp_events_core::google_events::pubsub::MessagePublishedData;
 use gcp_events_core::google_events::scheduler::SchedulerJobData;
@@ -120,4 +122,14 @@ fn realtime_database_events_agree_with_googles_types() {
 #[test]
 fn remote_config_events_agree_with_googles_types() {
     agree_with_google::<RemoteConfigEventData>(20_261_212);
+}
+
+#[test]
+fn firebase_auth_events_agree_with_googles_types() {
+    agree_with_google::<AuthEventData>(20_261_213);
+}
+
+#[test]
+fn test_lab_events_agree_with_googles_types() {
+    agree_with_google::<TestMatrixEventData>(20_261_214);
 }

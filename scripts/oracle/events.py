@@ -23,6 +23,8 @@ from google.events.cloud.scheduler_v1 import types as scheduler
 from google.events.cloud.storage_v1 import types as storage
 from google.events.firebase.database_v1 import types as database
 from google.events.firebase.remoteconfig_v1 import types as remoteconfig
+from google.events.firebase.auth_v1 import types as auth
+from google.events.firebase.testlab_v1 import types as testlab
 from google.protobuf import struct_pb2
 from google.protobuf import timestamp_pb2
 from google.type import latlng_pb2
@@ -35,6 +37,8 @@ MESSAGES = {
     "google.events.cloud.scheduler.v1.SchedulerJobData": scheduler.SchedulerJobData,
     "google.events.firebase.database.v1.ReferenceEventData": database.ReferenceEventData,
     "google.events.firebase.remoteconfig.v1.RemoteConfigEventData": remoteconfig.RemoteConfigEventData,
+    "google.events.firebase.auth.v1.AuthEventData": auth.AuthEventData,
+    "google.events.firebase.testlab.v1.TestMatrixEventData": testlab.TestMatrixEventData,
 }
 
 INT64 = [0, 1, -1, 2**31, -(2**31) - 1, 2**53 + 1, 2**63 - 1, -(2**63)]
@@ -282,7 +286,42 @@ def remote_config(r):
     return m
 
 
+def auth_user(r):
+    m = auth.AuthEventData(
+        uid=text(r), email=maybe(r, "ada@example.com", ""), email_verified=r.random() < 0.5,
+        display_name=maybe(r, text(r), ""), photo_URL=maybe(r, "https://x.example/a.png", ""),
+        disabled=r.random() < 0.2, phone_number=maybe(r, "+15555550100", ""),
+        provider_data=[auth.UserInfo(uid=text(r), email=maybe(r, "a@b.example", ""), display_name=text(r),
+                                     photo_URL=maybe(r, "https://x.example/p.png", ""), provider_id=r.choice(["google.com", "password", ""]))
+                       for _ in range(r.randint(0, 2))],
+    )
+    if r.random() < 0.8:
+        m.metadata = auth.UserMetadata(create_time=timestamp(r))
+        if r.random() < 0.5:
+            m.metadata.last_sign_in_time = timestamp(r)
+    if r.random() < 0.4:
+        m.custom_claims = struct_pb2.Struct(fields={text(r): json_value(r, 2) for _ in range(r.randint(0, 3))})
+    return m
+
+
+def test_matrix(r):
+    m = testlab.TestMatrixEventData(
+        state=r.randint(0, 5), outcome_summary=r.randint(0, 4),
+        invalid_matrix_details=maybe(r, text(r), ""), test_matrix_id=maybe(r, "matrix-" + text(r), ""),
+    )
+    if r.random() < 0.8:
+        m.create_time = timestamp(r)
+    if r.random() < 0.7:
+        m.result_storage = testlab.ResultStorage(tool_results_history=text(r), tool_results_execution=text(r),
+                                                 results_uri=maybe(r, "https://console.example", ""), gcs_path=maybe(r, "gs://b/p", ""))
+    if r.random() < 0.7:
+        m.client_info = testlab.ClientInfo(client=maybe(r, "gcloud", ""), details={text(r): text(r) for _ in range(r.randint(0, 3))})
+    return m
+
+
 GENERATORS = {
+    "google.events.firebase.auth.v1.AuthEventData": auth_user,
+    "google.events.firebase.testlab.v1.TestMatrixEventData": test_matrix,
     "google.events.firebase.remoteconfig.v1.RemoteConfigEventData": remote_config,
     "google.events.firebase.database.v1.ReferenceEventData": reference_event,
     "google.events.cloud.scheduler.v1.SchedulerJobData": scheduler_job,

@@ -4,7 +4,9 @@
 #![no_main]
 
 use gcp_events_core::google_events::datastore::EntityEventData;
+use gcp_events_core::google_events::firebase::auth::AuthEventData;
 use gcp_events_core::google_events::firebase::database::ReferenceEventData;
+use gcp_events_core::google_events::firebase::testlab::TestMatrixEventData;
 use gcp_events_core::google_events::firebase::remoteconfig::RemoteConfigEventData;
 use gcp_events_core::google_events::scheduler::SchedulerJobData;
 use gcp_events_core::google_events::firestore::DocumentEventData;
@@ -36,6 +38,8 @@ fuzz_target!(|data: &[u8]| {
     check::<SchedulerJobData>(data);
     check::<ReferenceEventData>(data);
     check::<RemoteConfigEventData>(data);
+    check::<AuthEventData>(data);
+    check::<TestMatrixEventData>(data);
     if let Ok(change) = DocumentEventData::decode(data) {
         for document in change.value.iter().chain(change.old_value.iter()) {
             let _ = document.to_json();

@@ -49,6 +49,14 @@ const REMOTE_CONFIG: (&str, &str) = (
     "google.events.firebase.remoteconfig.v1.RemoteConfigEventData",
     "Firebase Remote Config",
 );
+const AUTH: (&str, &str) = (
+    "google.events.firebase.auth.v1.AuthEventData",
+    "Firebase Authentication",
+);
+const TESTLAB: (&str, &str) = (
+    "google.events.firebase.testlab.v1.TestMatrixEventData",
+    "Firebase Test Lab",
+);
 const FIRESTORE: (&str, &str) = (
     "google.events.cloud.firestore.v1.DocumentEventData",
     "Cloud Firestore",
@@ -93,6 +101,12 @@ catalog! {
     DATABASE_REF_WRITTEN = "google.firebase.database.ref.v1.written" => DATABASE,
     /// A Remote Config template version was published.
     REMOTE_CONFIG_UPDATED = "google.firebase.remoteconfig.remoteConfig.v1.updated" => REMOTE_CONFIG,
+    /// A Firebase Authentication user was created.
+    AUTH_USER_CREATED = "google.firebase.auth.user.v1.created" => AUTH,
+    /// A Firebase Authentication user was deleted.
+    AUTH_USER_DELETED = "google.firebase.auth.user.v1.deleted" => AUTH,
+    /// A Test Lab test matrix finished.
+    TESTLAB_TEST_MATRIX_COMPLETED = "google.firebase.testlab.testMatrix.v1.completed" => TESTLAB,
     /// A Firestore document was created.
     FIRESTORE_DOCUMENT_CREATED = "google.cloud.firestore.document.v1.created" => FIRESTORE,
     /// A Firestore document was updated.

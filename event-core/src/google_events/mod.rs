@@ -1,8 +1,8 @@
 //! Google's event data as Rust types (feature `google-events`): what Eventarc delivers from
 //! Firestore ([`firestore`]), Datastore mode ([`datastore`]), Cloud Storage ([`storage`]),
 //! Pub/Sub ([`pubsub`]), Cloud Scheduler ([`scheduler`]), the Firebase Realtime Database
-//! ([`firebase::database`]) and Remote Config ([`firebase::remoteconfig`]), decoded from
-//! protobuf or from proto3 JSON.
+//! ([`firebase::database`]), Remote Config, Authentication and Test Lab ([`firebase`]), decoded
+//! from protobuf or from proto3 JSON.
 //!
 //! [`Event::data`](crate::Event::data) decodes an event's data as a given type. The type is
 //! chosen by the CloudEvent's `type` (`ce-type`), never by the content type: the
@@ -222,6 +222,12 @@ impl Event {
             }
             firebase::remoteconfig::RemoteConfigEventData::MESSAGE_NAME => {
                 json::<firebase::remoteconfig::RemoteConfigEventData>(self)?
+            }
+            firebase::auth::AuthEventData::MESSAGE_NAME => {
+                json::<firebase::auth::AuthEventData>(self)?
+            }
+            firebase::testlab::TestMatrixEventData::MESSAGE_NAME => {
+                json::<firebase::testlab::TestMatrixEventData>(self)?
             }
             _ => return Err(unknown()),
         };
