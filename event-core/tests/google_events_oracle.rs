@@ -13,6 +13,7 @@ use std::process::{Command, Stdio};
 
 use base64::Engine as _;
 use gcp_events_core::google_events::datastore::EntityEventData;
+use gcp_events_core::google_events::firebase::alerts::AlertData;
 use gcp_events_core::google_events::firebase::auth::AuthEventData;
 use gcp_events_core::google_events::firebase::database::ReferenceEventData;
 use gcp_events_core::google_events::firebase::remoteconfig::RemoteConfigEventData;
@@ -132,4 +133,9 @@ fn firebase_auth_events_agree_with_googles_types() {
 #[test]
 fn test_lab_events_agree_with_googles_types() {
     agree_with_google::<TestMatrixEventData>(20_261_214);
+}
+
+#[test]
+fn firebase_alerts_agree_with_googles_types() {
+    agree_with_google::<AlertData>(20_261_215);
 }

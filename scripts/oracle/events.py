@@ -25,6 +25,7 @@ from google.events.firebase.database_v1 import types as database
 from google.events.firebase.remoteconfig_v1 import types as remoteconfig
 from google.events.firebase.auth_v1 import types as auth
 from google.events.firebase.testlab_v1 import types as testlab
+from google.events.firebase.firebasealerts_v1 import types as alerts
 from google.protobuf import struct_pb2
 from google.protobuf import timestamp_pb2
 from google.type import latlng_pb2
@@ -39,6 +40,7 @@ MESSAGES = {
     "google.events.firebase.remoteconfig.v1.RemoteConfigEventData": remoteconfig.RemoteConfigEventData,
     "google.events.firebase.auth.v1.AuthEventData": auth.AuthEventData,
     "google.events.firebase.testlab.v1.TestMatrixEventData": testlab.TestMatrixEventData,
+    "google.events.firebase.firebasealerts.v1.AlertData": alerts.AlertData,
 }
 
 INT64 = [0, 1, -1, 2**31, -(2**31) - 1, 2**53 + 1, 2**63 - 1, -(2**63)]
@@ -319,7 +321,19 @@ def test_matrix(r):
     return m
 
 
+def alert(r):
+    m = alerts.AlertData()
+    if r.random() < 0.8:
+        m.create_time = timestamp(r)
+    if r.random() < 0.4:
+        m.end_time = timestamp(r)
+    if r.random() < 0.8:
+        m.payload = struct_pb2.Struct(fields={text(r): json_value(r, 1) for _ in range(r.randint(0, 4))})
+    return m
+
+
 GENERATORS = {
+    "google.events.firebase.firebasealerts.v1.AlertData": alert,
     "google.events.firebase.auth.v1.AuthEventData": auth_user,
     "google.events.firebase.testlab.v1.TestMatrixEventData": test_matrix,
     "google.events.firebase.remoteconfig.v1.RemoteConfigEventData": remote_config,

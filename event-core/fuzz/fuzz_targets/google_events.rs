@@ -4,6 +4,7 @@
 #![no_main]
 
 use gcp_events_core::google_events::datastore::EntityEventData;
+use gcp_events_core::google_events::firebase::alerts::AlertData;
 use gcp_events_core::google_events::firebase::auth::AuthEventData;
 use gcp_events_core::google_events::firebase::database::ReferenceEventData;
 use gcp_events_core::google_events::firebase::testlab::TestMatrixEventData;
@@ -40,6 +41,7 @@ fuzz_target!(|data: &[u8]| {
     check::<RemoteConfigEventData>(data);
     check::<AuthEventData>(data);
     check::<TestMatrixEventData>(data);
+    check::<AlertData>(data);
     if let Ok(change) = DocumentEventData::decode(data) {
         for document in change.value.iter().chain(change.old_value.iter()) {
             let _ = document.to_json();

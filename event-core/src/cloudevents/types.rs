@@ -57,6 +57,10 @@ const TESTLAB: (&str, &str) = (
     "google.events.firebase.testlab.v1.TestMatrixEventData",
     "Firebase Test Lab",
 );
+const ALERTS: (&str, &str) = (
+    "google.events.firebase.firebasealerts.v1.AlertData",
+    "Firebase Alerts",
+);
 const FIRESTORE: (&str, &str) = (
     "google.events.cloud.firestore.v1.DocumentEventData",
     "Cloud Firestore",
@@ -107,6 +111,8 @@ catalog! {
     AUTH_USER_DELETED = "google.firebase.auth.user.v1.deleted" => AUTH,
     /// A Test Lab test matrix finished.
     TESTLAB_TEST_MATRIX_COMPLETED = "google.firebase.testlab.testMatrix.v1.completed" => TESTLAB,
+    /// A Firebase alert was published (Crashlytics, Performance, App Distribution, billing…).
+    FIREBASE_ALERT_PUBLISHED = "google.firebase.firebasealerts.alerts.v1.published" => ALERTS,
     /// A Firestore document was created.
     FIRESTORE_DOCUMENT_CREATED = "google.cloud.firestore.document.v1.created" => FIRESTORE,
     /// A Firestore document was updated.

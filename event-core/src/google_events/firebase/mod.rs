@@ -1,6 +1,7 @@
-//! Firebase events through Eventarc: Authentication ([`auth`]), Realtime Database
-//! ([`database`]), Remote Config ([`remoteconfig`]) and Test Lab ([`testlab`]).
+//! Firebase events through Eventarc: Alerts ([`alerts`]), Authentication ([`auth`]), Realtime
+//! Database ([`database`]), Remote Config ([`remoteconfig`]) and Test Lab ([`testlab`]).
 
+pub mod alerts;
 pub mod auth;
 pub mod database;
 pub mod remoteconfig;
