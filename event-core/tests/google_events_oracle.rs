@@ -14,6 +14,7 @@ use std::process::{Command, Stdio};
 use base64::Engine as _;
 use gcp_events_core::google_events::datastore::EntityEventData;
 use gcp_events_core::google_events::firebase::alerts::AlertData;
+use gcp_events_core::google_events::firebase::analytics::AnalyticsLogData;
 use gcp_events_core::google_events::firebase::auth::AuthEventData;
 use gcp_events_core::google_events::firebase::database::ReferenceEventData;
 use gcp_events_core::google_events::firebase::remoteconfig::RemoteConfigEventData;
@@ -138,4 +139,9 @@ fn test_lab_events_agree_with_googles_types() {
 #[test]
 fn firebase_alerts_agree_with_googles_types() {
     agree_with_google::<AlertData>(20_261_215);
+}
+
+#[test]
+fn firebase_analytics_events_agree_with_googles_types() {
+    agree_with_google::<AnalyticsLogData>(20_261_216);
 }

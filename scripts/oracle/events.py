@@ -26,6 +26,7 @@ from google.events.firebase.remoteconfig_v1 import types as remoteconfig
 from google.events.firebase.auth_v1 import types as auth
 from google.events.firebase.testlab_v1 import types as testlab
 from google.events.firebase.firebasealerts_v1 import types as alerts
+from google.events.firebase.analytics_v1 import types as analytics
 from google.protobuf import struct_pb2
 from google.protobuf import timestamp_pb2
 from google.type import latlng_pb2
@@ -41,6 +42,7 @@ MESSAGES = {
     "google.events.firebase.auth.v1.AuthEventData": auth.AuthEventData,
     "google.events.firebase.testlab.v1.TestMatrixEventData": testlab.TestMatrixEventData,
     "google.events.firebase.firebasealerts.v1.AlertData": alerts.AlertData,
+    "google.events.firebase.analytics.v1.AnalyticsLogData": analytics.AnalyticsLogData,
 }
 
 INT64 = [0, 1, -1, 2**31, -(2**31) - 1, 2**53 + 1, 2**63 - 1, -(2**63)]
@@ -332,7 +334,48 @@ def alert(r):
     return m
 
 
+def analytics_value(r):
+    kind = r.randint(0, 3)
+    if kind == 0:
+        return analytics.AnalyticsValue(string_value=text(r))
+    if kind == 1:
+        return analytics.AnalyticsValue(int_value=r.choice(INT64))
+    if kind == 2:
+        return analytics.AnalyticsValue(float_value=r.choice([0.5, -2.25, 1024.0]))
+    return analytics.AnalyticsValue(double_value=r.uniform(-1e6, 1e6))
+
+
+def analytics_log(r):
+    user = analytics.UserDimensions(
+        user_id=maybe(r, text(r), ""), first_open_timestamp_micros=r.choice(INT64[:7]),
+        user_properties={text(r): analytics.UserPropertyValue(value=analytics_value(r), set_timestamp_usec=r.choice(INT64), index=r.randint(-5, 5))
+                         for _ in range(r.randint(0, 3))},
+    )
+    if r.random() < 0.7:
+        user.device_info = analytics.DeviceInfo(device_category="mobile", mobile_brand_name=text(r), device_model=text(r),
+                                                platform_version="17.1", device_time_zone_offset_seconds=r.randint(-43200, 50400),
+                                                limited_ad_tracking=r.random() < 0.5, user_default_language="en-gb")
+    if r.random() < 0.7:
+        user.geo_info = analytics.GeoInfo(continent="Europe", country=text(r), city=maybe(r, text(r), ""))
+    if r.random() < 0.7:
+        user.app_info = analytics.AppInfo(app_version="1.2.3", app_instance_id=text(r), app_platform="IOS", app_id="com.example")
+    if r.random() < 0.5:
+        user.traffic_source = analytics.TrafficSource(user_acquired_source=text(r), user_acquired_medium="cpc")
+    if r.random() < 0.5:
+        user.bundle_info = analytics.ExportBundleInfo(bundle_sequence_id=r.randint(0, 2**31 - 1), server_timestamp_offset_micros=r.choice(INT64))
+    if r.random() < 0.5:
+        user.ltv_info = analytics.LtvInfo(revenue=r.uniform(0, 1000), currency="EUR")
+    m = analytics.AnalyticsLogData(event_dim=[
+        analytics.EventDimensions(date="20261206", name=text(r), timestamp_micros=r.choice(INT64), previous_timestamp_micros=r.choice(INT64),
+                                  value_in_usd=maybe(r, r.uniform(0, 100), 0.0), params={text(r): analytics_value(r) for _ in range(r.randint(0, 4))})
+        for _ in range(r.randint(0, 3))])
+    if r.random() < 0.9:
+        m.user_dim = user
+    return m
+
+
 GENERATORS = {
+    "google.events.firebase.analytics.v1.AnalyticsLogData": analytics_log,
     "google.events.firebase.firebasealerts.v1.AlertData": alert,
     "google.events.firebase.auth.v1.AuthEventData": auth_user,
     "google.events.firebase.testlab.v1.TestMatrixEventData": test_matrix,

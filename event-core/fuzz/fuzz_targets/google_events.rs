@@ -5,6 +5,7 @@
 
 use gcp_events_core::google_events::datastore::EntityEventData;
 use gcp_events_core::google_events::firebase::alerts::AlertData;
+use gcp_events_core::google_events::firebase::analytics::AnalyticsLogData;
 use gcp_events_core::google_events::firebase::auth::AuthEventData;
 use gcp_events_core::google_events::firebase::database::ReferenceEventData;
 use gcp_events_core::google_events::firebase::testlab::TestMatrixEventData;
@@ -42,6 +43,7 @@ fuzz_target!(|data: &[u8]| {
     check::<AuthEventData>(data);
     check::<TestMatrixEventData>(data);
     check::<AlertData>(data);
+    check::<AnalyticsLogData>(data);
     if let Ok(change) = DocumentEventData::decode(data) {
         for document in change.value.iter().chain(change.old_value.iter()) {
             let _ = document.to_json();

@@ -61,6 +61,10 @@ const ALERTS: (&str, &str) = (
     "google.events.firebase.firebasealerts.v1.AlertData",
     "Firebase Alerts",
 );
+const ANALYTICS: (&str, &str) = (
+    "google.events.firebase.analytics.v1.AnalyticsLogData",
+    "Google Analytics for Firebase",
+);
 const FIRESTORE: (&str, &str) = (
     "google.events.cloud.firestore.v1.DocumentEventData",
     "Cloud Firestore",
@@ -113,6 +117,8 @@ catalog! {
     TESTLAB_TEST_MATRIX_COMPLETED = "google.firebase.testlab.testMatrix.v1.completed" => TESTLAB,
     /// A Firebase alert was published (Crashlytics, Performance, App Distribution, billing…).
     FIREBASE_ALERT_PUBLISHED = "google.firebase.firebasealerts.alerts.v1.published" => ALERTS,
+    /// Google Analytics for Firebase logged events (a conversion event, by the trigger).
+    ANALYTICS_LOG_WRITTEN = "google.firebase.analytics.log.v1.written" => ANALYTICS,
     /// A Firestore document was created.
     FIRESTORE_DOCUMENT_CREATED = "google.cloud.firestore.document.v1.created" => FIRESTORE,
     /// A Firestore document was updated.

@@ -1,8 +1,8 @@
 //! Google's event data as Rust types (feature `google-events`): what Eventarc delivers from
 //! Firestore ([`firestore`]), Datastore mode ([`datastore`]), Cloud Storage ([`storage`]),
 //! Pub/Sub ([`pubsub`]), Cloud Scheduler ([`scheduler`]), the Firebase Realtime Database
-//! ([`firebase::database`]), Remote Config, Authentication, Test Lab and Alerts
-//! ([`firebase`]), decoded
+//! ([`firebase::database`]), Remote Config, Authentication, Test Lab, Alerts
+//! and Analytics ([`firebase`]), decoded
 //! from protobuf or from proto3 JSON.
 //!
 //! [`Event::data`](crate::Event::data) decodes an event's data as a given type. The type is
@@ -231,6 +231,9 @@ impl Event {
                 json::<firebase::testlab::TestMatrixEventData>(self)?
             }
             firebase::alerts::AlertData::MESSAGE_NAME => json::<firebase::alerts::AlertData>(self)?,
+            firebase::analytics::AnalyticsLogData::MESSAGE_NAME => {
+                json::<firebase::analytics::AnalyticsLogData>(self)?
+            }
             _ => return Err(unknown()),
         };
         Ok((entry.message, value))
