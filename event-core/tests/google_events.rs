@@ -723,3 +723,53 @@ fn enums_by_name_or_number() {
         serde_json::from_str(r#"{"updateOrigin": "SOMETHING_NEW"}"#).unwrap();
     assert_eq!(future.update_origin, 0);
 }
+
+/// An audit-log event reads its record, and a status detail (`Any`) keeps its type from JSON
+/// and its bytes from protobuf.
+#[test]
+fn audit_log_entries_read_their_record() {
+    use gcp_events_core::google_events::audit::{Any, LogEntryData, LogSeverity};
+    let text = r#"{
+        "protoPayload": {
+            "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+            "serviceName": "storage.googleapis.com", "methodName": "storage.buckets.create",
+            "resourceName": "projects/_/buckets/b",
+            "authenticationInfo": {"principalEmail": "ada@example.com",
+                "serviceAccountDelegationInfo": [{"firstPartyPrincipal": {"principalEmail": "sa@p.iam"}}]},
+            "authorizationInfo": [{"permission": "storage.buckets.create", "granted": true}],
+            "requestMetadata": {"callerIp": "203.0.113.9", "requestAttributes": {"time": "2026-12-06T10:00:00Z"}},
+            "request": {"name": "b", "labels": {"team": "data"}},
+            "status": {"code": 7, "message": "denied", "details": [
+                {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "POLICY"}]}
+        },
+        "severity": "NOTICE",
+        "resource": {"type": "gcs_bucket", "labels": {"bucket_name": "b"}},
+        "logName": "projects/p/logs/cloudaudit.googleapis.com%2Factivity"
+    }"#;
+    let entry: LogEntryData = serde_json::from_str(text).unwrap();
+    assert_eq!(entry.severity, LogSeverity::Notice as i32);
+    let record = entry.proto_payload.clone().unwrap();
+    assert_eq!(record.method_name, "storage.buckets.create");
+    let who = record.authentication_info.unwrap();
+    assert_eq!(who.principal_email, "ada@example.com");
+    assert_eq!(who.service_account_delegation_info.len(), 1);
+    assert!(record.authorization_info[0].granted);
+    assert_eq!(record.request.unwrap().to_json()["labels"]["team"], "data");
+    let status = record.status.unwrap();
+    assert_eq!((status.code, status.message.as_str()), (7, "denied"));
+    assert_eq!(
+        status.details[0].type_url,
+        "type.googleapis.com/google.rpc.ErrorInfo"
+    );
+    // From protobuf an Any keeps its bytes, and they survive a trip through our JSON.
+    let any = Any {
+        type_url: "type.googleapis.com/x.Y".into(),
+        value: vec![8, 1],
+    };
+    let back: Any = serde_json::from_value(serde_json::to_value(&any).unwrap()).unwrap();
+    assert_eq!(back, any);
+    assert_eq!(
+        LogEntryData::decode(entry.encode_to_vec().as_slice()).unwrap(),
+        entry
+    );
+}

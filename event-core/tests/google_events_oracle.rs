@@ -12,6 +12,7 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 
 use base64::Engine as _;
+use gcp_events_core::google_events::audit::LogEntryData;
 use gcp_events_core::google_events::datastore::EntityEventData;
 use gcp_events_core::google_events::firebase::alerts::AlertData;
 use gcp_events_core::google_events::firebase::analytics::AnalyticsLogData;
@@ -144,4 +145,9 @@ fn firebase_alerts_agree_with_googles_types() {
 #[test]
 fn firebase_analytics_events_agree_with_googles_types() {
     agree_with_google::<AnalyticsLogData>(20_261_216);
+}
+
+#[test]
+fn audit_log_events_agree_with_googles_types() {
+    agree_with_google::<LogEntryData>(20_261_217);
 }

@@ -16,7 +16,11 @@ import json
 import random
 import sys
 
+from google.events.cloud.audit_v1 import types as audit
 from google.events.cloud.datastore_v1 import types as datastore
+from google.rpc import status_pb2
+from google.rpc.context import attribute_context_pb2
+from google.api import monitored_resource_pb2
 from google.events.cloud.firestore_v1 import types as firestore
 from google.events.cloud.pubsub_v1 import types as pubsub
 from google.events.cloud.scheduler_v1 import types as scheduler
@@ -43,6 +47,7 @@ MESSAGES = {
     "google.events.firebase.testlab.v1.TestMatrixEventData": testlab.TestMatrixEventData,
     "google.events.firebase.firebasealerts.v1.AlertData": alerts.AlertData,
     "google.events.firebase.analytics.v1.AnalyticsLogData": analytics.AnalyticsLogData,
+    "google.events.cloud.audit.v1.LogEntryData": audit.LogEntryData,
 }
 
 INT64 = [0, 1, -1, 2**31, -(2**31) - 1, 2**53 + 1, 2**63 - 1, -(2**63)]
@@ -374,7 +379,93 @@ def analytics_log(r):
     return m
 
 
+def a_struct(r):
+    return struct_pb2.Struct(fields={text(r) or "k": json_value(r, 1) for _ in range(r.randint(0, 3))})
+
+
+def audit_log_entry(r):
+    log = audit.AuditLog(
+        service_name=maybe(r, "storage.googleapis.com", ""), method_name=maybe(r, "storage.buckets.create", ""),
+        resource_name=maybe(r, "projects/_/buckets/" + text(r), ""), num_response_items=r.choice(INT64[:5]),
+    )
+    if r.random() < 0.5:
+        log.resource_location = audit.ResourceLocation(current_locations=["eu", text(r)][: r.randint(0, 2)], original_locations=[text(r)][: r.randint(0, 1)])
+    for field in ("resource_original_state", "request", "response", "metadata", "service_data"):
+        if r.random() < 0.4:
+            setattr(log, field, a_struct(r))
+    if r.random() < 0.6:
+        log.status = status_pb2.Status(code=r.choice([0, 3, 7, 13]), message=maybe(r, text(r), ""))
+    if r.random() < 0.8:
+        info = audit.AuthenticationInfo(principal_email=maybe(r, "ada@example.com", ""), authority_selector=maybe(r, text(r), ""),
+                                        service_account_key_name=maybe(r, text(r), ""), principal_subject=maybe(r, "user:ada@example.com", ""))
+        if r.random() < 0.3:
+            info.third_party_principal = a_struct(r)
+        for _ in range(r.randint(0, 2)):
+            d = audit.ServiceAccountDelegationInfo()
+            if r.random() < 0.5:
+                d.first_party_principal = audit.ServiceAccountDelegationInfo.FirstPartyPrincipal(principal_email=text(r))
+                if r.random() < 0.5:
+                    d.first_party_principal.service_metadata = a_struct(r)
+            elif r.random() < 0.8:
+                d.third_party_principal = audit.ServiceAccountDelegationInfo.ThirdPartyPrincipal(third_party_claims=a_struct(r))
+            info.service_account_delegation_info.append(d)
+        log.authentication_info = info
+    for _ in range(r.randint(0, 2)):
+        a = audit.AuthorizationInfo(resource=text(r), permission="storage.buckets.create", granted=r.random() < 0.5)
+        if r.random() < 0.5:
+            res = attribute_context_pb2.AttributeContext.Resource(service="storage.googleapis.com", name=text(r), type="storage.googleapis.com/Bucket",
+                                                                  uid=text(r), display_name=text(r), etag=text(r), location="eu")
+            res.labels.update({text(r): text(r) for _ in range(r.randint(0, 2))})
+            res.annotations.update({text(r): text(r) for _ in range(r.randint(0, 2))})
+            for t in ("create_time", "update_time", "delete_time"):
+                if r.random() < 0.5:
+                    getattr(res, t).CopyFrom(timestamp(r))
+            a.resource_attributes = res
+        log.authorization_info.append(a)
+    if r.random() < 0.7:
+        meta = audit.RequestMetadata(caller_ip=maybe(r, "203.0.113.9", ""), caller_supplied_user_agent=text(r), caller_network=maybe(r, text(r), ""))
+        if r.random() < 0.6:
+            req = attribute_context_pb2.AttributeContext.Request(id=text(r), method="POST", path="/x", host="h", scheme="https", query=text(r),
+                                                                 size=r.choice(INT64[:6]), protocol="h2", reason=text(r), origin=text(r))
+            req.headers.update({text(r).lower() or "h": text(r) for _ in range(r.randint(0, 3))})
+            if r.random() < 0.5:
+                req.time.CopyFrom(timestamp(r))
+            if r.random() < 0.5:
+                req.auth.principal = text(r)
+                req.auth.audiences.extend([text(r) for _ in range(r.randint(0, 2))])
+                req.auth.presenter = text(r)
+                req.auth.access_levels.extend([text(r) for _ in range(r.randint(0, 2))])
+                if r.random() < 0.5:
+                    req.auth.claims.CopyFrom(a_struct(r))
+            meta.request_attributes = req
+        if r.random() < 0.5:
+            peer = attribute_context_pb2.AttributeContext.Peer(ip="198.51.100.1", port=r.choice([0, 443, 65535]), principal=text(r), region_code="GB")
+            peer.labels.update({text(r): text(r) for _ in range(r.randint(0, 2))})
+            meta.destination_attributes = peer
+        log.request_metadata = meta
+    m = audit.LogEntryData(
+        log_name=maybe(r, "projects/p/logs/cloudaudit.googleapis.com%2Factivity", ""), insert_id=maybe(r, text(r), ""),
+        labels={text(r): text(r) for _ in range(r.randint(0, 2))}, severity=r.choice([0, 100, 200, 300, 400, 500, 600, 700, 800]),
+        trace=maybe(r, "projects/p/traces/abc", ""), span_id=maybe(r, "0123456789abcdef", ""),
+    )
+    if r.random() < 0.9:
+        m.proto_payload = log
+    if r.random() < 0.7:
+        res = monitored_resource_pb2.MonitoredResource(type="gcs_bucket")
+        res.labels.update({"project_id": "p", "bucket_name": text(r)})
+        m.resource = res
+    if r.random() < 0.4:
+        m.operation = audit.LogEntryOperation(id=text(r), producer=text(r), first=r.random() < 0.5, last=r.random() < 0.5)
+    for t in ("timestamp", "receive_timestamp"):
+        if r.random() < 0.8:
+            setattr(m, t, timestamp(r))
+    if r.random() < 0.3:
+        m.split = audit.LogSplit(uid=text(r), index=r.randint(0, 5), total_splits=r.randint(1, 6))
+    return m
+
+
 GENERATORS = {
+    "google.events.cloud.audit.v1.LogEntryData": audit_log_entry,
     "google.events.firebase.analytics.v1.AnalyticsLogData": analytics_log,
     "google.events.firebase.firebasealerts.v1.AlertData": alert,
     "google.events.firebase.auth.v1.AuthEventData": auth_user,

@@ -3,6 +3,7 @@
 //! or to the same proto3 JSON (JSON); plain values never panic either.
 #![no_main]
 
+use gcp_events_core::google_events::audit::LogEntryData;
 use gcp_events_core::google_events::datastore::EntityEventData;
 use gcp_events_core::google_events::firebase::alerts::AlertData;
 use gcp_events_core::google_events::firebase::analytics::AnalyticsLogData;
@@ -44,6 +45,7 @@ fuzz_target!(|data: &[u8]| {
     check::<TestMatrixEventData>(data);
     check::<AlertData>(data);
     check::<AnalyticsLogData>(data);
+    check::<LogEntryData>(data);
     if let Ok(change) = DocumentEventData::decode(data) {
         for document in change.value.iter().chain(change.old_value.iter()) {
             let _ = document.to_json();

@@ -65,6 +65,10 @@ const ANALYTICS: (&str, &str) = (
     "google.events.firebase.analytics.v1.AnalyticsLogData",
     "Google Analytics for Firebase",
 );
+const AUDIT: (&str, &str) = (
+    "google.events.cloud.audit.v1.LogEntryData",
+    "Cloud Audit Logs",
+);
 const FIRESTORE: (&str, &str) = (
     "google.events.cloud.firestore.v1.DocumentEventData",
     "Cloud Firestore",
@@ -119,6 +123,9 @@ catalog! {
     FIREBASE_ALERT_PUBLISHED = "google.firebase.firebasealerts.alerts.v1.published" => ALERTS,
     /// Google Analytics for Firebase logged events (a conversion event, by the trigger).
     ANALYTICS_LOG_WRITTEN = "google.firebase.analytics.log.v1.written" => ANALYTICS,
+    /// A Cloud Audit Logs entry was written: how Eventarc reaches most Google services,
+    /// filtered by the trigger's `serviceName` and `methodName`.
+    AUDIT_LOG_WRITTEN = "google.cloud.audit.log.v1.written" => AUDIT,
     /// A Firestore document was created.
     FIRESTORE_DOCUMENT_CREATED = "google.cloud.firestore.document.v1.created" => FIRESTORE,
     /// A Firestore document was updated.
@@ -160,10 +167,6 @@ catalog! {
     DATASTORE_ENTITY_WRITTEN_WITH_AUTH_CONTEXT =
         "google.cloud.datastore.entity.v1.written.withAuthContext" => DATASTORE,
 }
-
-/// A Cloud Audit Logs entry was written: how Eventarc reaches most Google services, filtered
-/// by the trigger's `serviceName` and `methodName`.
-pub const AUDIT_LOG_WRITTEN: &str = "google.cloud.audit.log.v1.written";
 
 /// The catalog entry of `event_type`, when its data is a type this library has.
 pub fn lookup(event_type: &str) -> Option<&'static CatalogEntry> {

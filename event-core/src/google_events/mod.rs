@@ -1,5 +1,5 @@
 //! Google's event data as Rust types (feature `google-events`): what Eventarc delivers from
-//! Firestore ([`firestore`]), Datastore mode ([`datastore`]), Cloud Storage ([`storage`]),
+//! Cloud Audit Logs ([`audit`]), Firestore ([`firestore`]), Datastore mode ([`datastore`]), Cloud Storage ([`storage`]),
 //! Pub/Sub ([`pubsub`]), Cloud Scheduler ([`scheduler`]), the Firebase Realtime Database
 //! ([`firebase::database`]), Remote Config, Authentication, Test Lab, Alerts
 //! and Analytics ([`firebase`]), decoded
@@ -43,6 +43,7 @@
 //! The feature brings `prost` with its derive macro: about 3 s more for a clean build on two
 //! cores (a crate depending on prost 0.14 alone builds in 3.1 s), on by default in the adapters.
 
+pub mod audit;
 pub mod datastore;
 pub mod firebase;
 pub mod firestore;
@@ -231,6 +232,7 @@ impl Event {
                 json::<firebase::testlab::TestMatrixEventData>(self)?
             }
             firebase::alerts::AlertData::MESSAGE_NAME => json::<firebase::alerts::AlertData>(self)?,
+            audit::LogEntryData::MESSAGE_NAME => json::<audit::LogEntryData>(self)?,
             firebase::analytics::AnalyticsLogData::MESSAGE_NAME => {
                 json::<firebase::analytics::AnalyticsLogData>(self)?
             }
