@@ -13,6 +13,7 @@ use std::process::{Command, Stdio};
 
 use base64::Engine as _;
 use gcp_events_core::google_events::audit::LogEntryData;
+use gcp_events_core::google_events::cloudbuild::BuildEventData;
 use gcp_events_core::google_events::datastore::EntityEventData;
 use gcp_events_core::google_events::firebase::alerts::AlertData;
 use gcp_events_core::google_events::firebase::analytics::AnalyticsLogData;
@@ -150,4 +151,9 @@ fn firebase_analytics_events_agree_with_googles_types() {
 #[test]
 fn audit_log_events_agree_with_googles_types() {
     agree_with_google::<LogEntryData>(20_261_217);
+}
+
+#[test]
+fn cloud_build_events_agree_with_googles_types() {
+    agree_with_google::<BuildEventData>(20_261_218);
 }

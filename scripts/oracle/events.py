@@ -17,6 +17,8 @@ import random
 import sys
 
 from google.events.cloud.audit_v1 import types as audit
+from google.events.cloud.cloudbuild_v1 import types as cloudbuild
+from google.protobuf import duration_pb2
 from google.events.cloud.datastore_v1 import types as datastore
 from google.rpc import status_pb2
 from google.rpc.context import attribute_context_pb2
@@ -48,6 +50,7 @@ MESSAGES = {
     "google.events.firebase.firebasealerts.v1.AlertData": alerts.AlertData,
     "google.events.firebase.analytics.v1.AnalyticsLogData": analytics.AnalyticsLogData,
     "google.events.cloud.audit.v1.LogEntryData": audit.LogEntryData,
+    "google.events.cloud.cloudbuild.v1.BuildEventData": cloudbuild.BuildEventData,
 }
 
 INT64 = [0, 1, -1, 2**31, -(2**31) - 1, 2**53 + 1, 2**63 - 1, -(2**63)]
@@ -464,7 +467,99 @@ def audit_log_entry(r):
     return m
 
 
+def duration(r):
+    return duration_pb2.Duration(seconds=r.choice([0, 1, 600, 86400]), nanos=r.choice([0, 500_000_000, 1000, 1]))
+
+
+def span(r):
+    t = cloudbuild.TimeSpan()
+    if r.random() < 0.8:
+        t.start_time = timestamp(r)
+    if r.random() < 0.8:
+        t.end_time = timestamp(r)
+    return t
+
+
+def repo_source(r):
+    repo = cloudbuild.RepoSource(project_id="p", repo_name=text(r), dir_=maybe(r, "app", ""), invert_regex=r.random() < 0.3,
+                                 substitutions={text(r): text(r) for _ in range(r.randint(0, 2))})
+    choice = r.randint(0, 3)
+    if choice == 0:
+        repo.branch_name = "main"
+    elif choice == 1:
+        repo.tag_name = "v" + text(r)
+    elif choice == 2:
+        repo.commit_sha = "0123abcd"
+    return repo
+
+
+def build_event(r):
+    m = cloudbuild.BuildEventData(
+        id=text(r), project_id=maybe(r, "p", ""), status=r.choice([0, 1, 2, 3, 4, 5, 6, 7, 9]), status_detail=maybe(r, text(r), ""),
+        images=[text(r) for _ in range(r.randint(0, 2))], logs_bucket=maybe(r, "gs://logs", ""), build_trigger_id=maybe(r, text(r), ""),
+        log_url=maybe(r, "https://console.example/b", ""), substitutions={text(r): text(r) for _ in range(r.randint(0, 3))},
+        tags=[text(r) for _ in range(r.randint(0, 2))],
+    )
+    if r.random() < 0.8:
+        src = cloudbuild.Source()
+        if r.random() < 0.5:
+            src.storage_source = cloudbuild.StorageSource(bucket="b", object_=text(r), generation=r.choice(INT64))
+        else:
+            src.repo_source = repo_source(r)
+        m.source = src
+    for _ in range(r.randint(0, 3)):
+        step = cloudbuild.BuildStep(name="gcr.io/cloud-builders/docker", env=["A=1"][: r.randint(0, 1)], args=[text(r) for _ in range(r.randint(0, 3))],
+                                    dir_=maybe(r, "app", ""), id=maybe(r, text(r), ""), wait_for=["-"][: r.randint(0, 1)], entrypoint=maybe(r, "bash", ""),
+                                    secret_env=[text(r)][: r.randint(0, 1)], volumes=[cloudbuild.Volume(name="v", path="/v")][: r.randint(0, 1)],
+                                    status=r.choice([0, 3, 4]))
+        if r.random() < 0.5:
+            step.timing = span(r)
+        if r.random() < 0.3:
+            step.pull_timing = span(r)
+        if r.random() < 0.5:
+            step.timeout = duration(r)
+        m.steps.append(step)
+    if r.random() < 0.6:
+        res = cloudbuild.Results(build_step_images=[text(r)][: r.randint(0, 1)], artifact_manifest=maybe(r, "gs://b/m.json", ""),
+                                 num_artifacts=r.choice(INT64[:5]), build_step_outputs=[bytes(r.randint(0, 255) for _ in range(r.randint(0, 6))) for _ in range(r.randint(0, 2))],
+                                 images=[cloudbuild.BuiltImage(name=text(r), digest="sha256:ab")] * r.randint(0, 1))
+        if r.random() < 0.4:
+            res.artifact_timing = span(r)
+        m.results = res
+    for t in ("create_time", "start_time", "finish_time"):
+        if r.random() < 0.7:
+            setattr(m, t, timestamp(r))
+    if r.random() < 0.5:
+        m.timeout = duration(r)
+    if r.random() < 0.3:
+        m.queue_ttl = duration(r)
+    if r.random() < 0.4:
+        m.artifacts = cloudbuild.Artifacts(images=[text(r)][: r.randint(0, 1)])
+        if r.random() < 0.5:
+            m.artifacts.objects = cloudbuild.Artifacts.ArtifactObjects(location="gs://b/", paths=["a", "b"][: r.randint(0, 2)])
+    if r.random() < 0.4:
+        prov = cloudbuild.SourceProvenance()
+        if r.random() < 0.5:
+            prov.resolved_storage_source = cloudbuild.StorageSource(bucket="b", object_="o", generation=7)
+        if r.random() < 0.5:
+            prov.resolved_repo_source = repo_source(r)
+        for _ in range(r.randint(0, 2)):
+            prov.file_hashes[text(r)] = cloudbuild.FileHashes(file_hash=[cloudbuild.Hash(type_=r.randint(0, 2), value=bytes(r.randint(0, 255) for _ in range(4)))])
+        m.source_provenance = prov
+    if r.random() < 0.5:
+        m.options = cloudbuild.BuildOptions(source_provenance_hash=[r.randint(0, 2) for _ in range(r.randint(0, 2))], requested_verify_option=r.randint(0, 1),
+                                            machine_type=r.randint(0, 2), disk_size_gb=r.choice([0, 100]), substitution_option=r.randint(0, 1),
+                                            log_streaming_option=r.randint(0, 2), worker_pool=maybe(r, text(r), ""), logging=r.randint(0, 2),
+                                            env=["X=1"][: r.randint(0, 1)], secret_env=[text(r)][: r.randint(0, 1)])
+    for _ in range(r.randint(0, 2)):
+        m.secrets.append(cloudbuild.Secret(kms_key_name="projects/p/keys/k", secret_env={text(r): bytes(r.randint(0, 255) for _ in range(5)) for _ in range(r.randint(0, 2))}))
+    for _ in range(r.randint(0, 2)):
+        m.timing[r.choice(["BUILD", "FETCHSOURCE", "PUSH"])] = span(r)
+    return m
+
+
 GENERATORS = {
+    "google.events.cloud.cloudbuild.v1.BuildEventData": build_event,
     "google.events.cloud.audit.v1.LogEntryData": audit_log_entry,
     "google.events.firebase.analytics.v1.AnalyticsLogData": analytics_log,
     "google.events.firebase.firebasealerts.v1.AlertData": alert,

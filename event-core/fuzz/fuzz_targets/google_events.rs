@@ -4,6 +4,7 @@
 #![no_main]
 
 use gcp_events_core::google_events::audit::LogEntryData;
+use gcp_events_core::google_events::cloudbuild::BuildEventData;
 use gcp_events_core::google_events::datastore::EntityEventData;
 use gcp_events_core::google_events::firebase::alerts::AlertData;
 use gcp_events_core::google_events::firebase::analytics::AnalyticsLogData;
@@ -46,6 +47,7 @@ fuzz_target!(|data: &[u8]| {
     check::<AlertData>(data);
     check::<AnalyticsLogData>(data);
     check::<LogEntryData>(data);
+    check::<BuildEventData>(data);
     if let Ok(change) = DocumentEventData::decode(data) {
         for document in change.value.iter().chain(change.old_value.iter()) {
             let _ = document.to_json();

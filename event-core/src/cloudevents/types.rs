@@ -69,6 +69,10 @@ const AUDIT: (&str, &str) = (
     "google.events.cloud.audit.v1.LogEntryData",
     "Cloud Audit Logs",
 );
+const BUILD: (&str, &str) = (
+    "google.events.cloud.cloudbuild.v1.BuildEventData",
+    "Cloud Build",
+);
 const FIRESTORE: (&str, &str) = (
     "google.events.cloud.firestore.v1.DocumentEventData",
     "Cloud Firestore",
@@ -126,6 +130,8 @@ catalog! {
     /// A Cloud Audit Logs entry was written: how Eventarc reaches most Google services,
     /// filtered by the trigger's `serviceName` and `methodName`.
     AUDIT_LOG_WRITTEN = "google.cloud.audit.log.v1.written" => AUDIT,
+    /// A Cloud Build build changed status.
+    CLOUD_BUILD_STATUS_CHANGED = "google.cloud.cloudbuild.build.v1.statusChanged" => BUILD,
     /// A Firestore document was created.
     FIRESTORE_DOCUMENT_CREATED = "google.cloud.firestore.document.v1.created" => FIRESTORE,
     /// A Firestore document was updated.

@@ -369,3 +369,82 @@ pub(crate) mod null_value {
         d.deserialize_any(V)
     }
 }
+
+/// A repeated enum field: each value by name (see [`enum_serialize`]).
+pub(crate) fn enums_serialize<E: ProtoEnum, S: Serializer>(
+    v: &[i32],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(v.len()))?;
+    for n in v {
+        match E::name_of(*n) {
+            Some(name) => seq.serialize_element(name)?,
+            None => seq.serialize_element(n)?,
+        }
+    }
+    seq.end()
+}
+
+/// See [`enums_serialize`]; `null` is empty.
+pub(crate) fn enums_deserialize<'de, E: ProtoEnum, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<i32>, D::Error> {
+    struct One<E>(i32, PhantomData<E>);
+    impl<'de, E: ProtoEnum> Deserialize<'de> for One<E> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            enum_deserialize::<E, D>(d).map(|n| One(n, PhantomData))
+        }
+    }
+    let values: Option<Vec<One<E>>> = Deserialize::deserialize(d)?;
+    Ok(values
+        .unwrap_or_default()
+        .into_iter()
+        .map(|o| o.0)
+        .collect())
+}
+
+/// `repeated bytes` and `map<string, bytes>`: each value as base64.
+pub(crate) mod bytes_each {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// One `bytes` value inside a list or map.
+    struct Item(Vec<u8>);
+
+    impl<'de> Deserialize<'de> for Item {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            bytes::deserialize(d).map(Item)
+        }
+    }
+
+    pub(crate) fn serialize_vec<S: Serializer>(v: &[Vec<u8>], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(v.iter().map(|b| Base64(b)))
+    }
+
+    pub(crate) fn deserialize_vec<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<Vec<u8>>, D::Error> {
+        let items: Option<Vec<Item>> = Deserialize::deserialize(d)?;
+        Ok(items.unwrap_or_default().into_iter().map(|i| i.0).collect())
+    }
+
+    pub(crate) fn serialize_map<S: Serializer>(
+        v: &BTreeMap<String, Vec<u8>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.collect_map(v.iter().map(|(k, b)| (k, Base64(b))))
+    }
+
+    pub(crate) fn deserialize_map<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<String, Vec<u8>>, D::Error> {
+        let items: Option<BTreeMap<String, Item>> = Deserialize::deserialize(d)?;
+        Ok(items
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, i)| (k, i.0))
+            .collect())
+    }
+}

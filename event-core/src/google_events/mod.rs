@@ -1,5 +1,5 @@
 //! Google's event data as Rust types (feature `google-events`): what Eventarc delivers from
-//! Cloud Audit Logs ([`audit`]), Firestore ([`firestore`]), Datastore mode ([`datastore`]), Cloud Storage ([`storage`]),
+//! Cloud Audit Logs ([`audit`]), Cloud Build ([`cloudbuild`]), Firestore ([`firestore`]), Datastore mode ([`datastore`]), Cloud Storage ([`storage`]),
 //! Pub/Sub ([`pubsub`]), Cloud Scheduler ([`scheduler`]), the Firebase Realtime Database
 //! ([`firebase::database`]), Remote Config, Authentication, Test Lab, Alerts
 //! and Analytics ([`firebase`]), decoded
@@ -44,6 +44,7 @@
 //! cores (a crate depending on prost 0.14 alone builds in 3.1 s), on by default in the adapters.
 
 pub mod audit;
+pub mod cloudbuild;
 pub mod datastore;
 pub mod firebase;
 pub mod firestore;
@@ -233,6 +234,7 @@ impl Event {
             }
             firebase::alerts::AlertData::MESSAGE_NAME => json::<firebase::alerts::AlertData>(self)?,
             audit::LogEntryData::MESSAGE_NAME => json::<audit::LogEntryData>(self)?,
+            cloudbuild::BuildEventData::MESSAGE_NAME => json::<cloudbuild::BuildEventData>(self)?,
             firebase::analytics::AnalyticsLogData::MESSAGE_NAME => {
                 json::<firebase::analytics::AnalyticsLogData>(self)?
             }
