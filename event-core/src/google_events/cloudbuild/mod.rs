@@ -1,7 +1,9 @@
 //! Cloud Build events (`google.events.cloud.cloudbuild.v1`): the data of
 //! `google.cloud.cloudbuild.build.v1.statusChanged`, the build as it is now.
 
-mod parts;
+mod options;
+mod source;
+mod steps;
 
 use std::collections::BTreeMap;
 
@@ -10,12 +12,15 @@ use serde::{Deserialize, Serialize};
 use crate::google_events::json::{self, enum_deserialize, enum_serialize, proto_enum};
 use crate::google_events::wkt::{Duration, Timestamp};
 
-pub use parts::{
-    ArtifactObjects, Artifacts, BuildOptions, BuildStep, BuiltImage, FileHashes, Hash, HashType,
-    LogStreamingOption, LoggingMode, MachineType, RepoSource, Results, Revision, Secret, Source,
-    SourceKind, SourceProvenance, StorageSource, SubstitutionOption, TimeSpan, VerifyOption,
-    Volume,
+pub use options::{
+    BuildOptions, LogStreamingOption, LoggingMode, MachineType, Secret, SubstitutionOption,
+    VerifyOption,
 };
+pub use source::{
+    FileHashes, Hash, HashType, RepoSource, Revision, Source, SourceKind, SourceProvenance,
+    StorageSource,
+};
+pub use steps::{ArtifactObjects, Artifacts, BuildStep, BuiltImage, Results, TimeSpan, Volume};
 
 proto_enum! {
     /// Where a build (or a step) is.
