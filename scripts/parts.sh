@@ -7,6 +7,7 @@
 # "what it is|how to check it is there|Debian packages that bring it"
 PARTS=(
     "Redis (redis-server)|command -v redis-server|redis-server"
+    "PostgreSQL (initdb, postgres)|postgres_present|postgresql"
     "the Google Pub/Sub emulator|emulator_present|google-cloud-cli-pubsub-emulator"
     "Java for the Pub/Sub emulator|java_present|default-jre-headless"
     "Python 3 with venv, for the google-auth oracle|python3 -c 'import venv, ensurepip'|python3-venv"
@@ -19,12 +20,16 @@ emulator_present() {
         [[ -f /usr/lib/google-cloud-sdk/platform/pubsub-emulator/bin/cloud-pubsub-emulator ]]
 }
 
+postgres_present() {
+    compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && command -v psql >/dev/null 2>&1
+}
+
 java_present() {
     [[ -n "${JAVA_HOME:-}" && -x "${JAVA_HOME}/bin/java" ]] || command -v java >/dev/null 2>&1
 }
 
 part_present() {
-    bash -c "$(declare -f emulator_present java_present); $1" >/dev/null 2>&1
+    bash -c "$(declare -f emulator_present java_present postgres_present); $1" >/dev/null 2>&1
 }
 
 ensure_parts() {
@@ -38,7 +43,7 @@ ensure_parts() {
         fi
     done
     if [[ ${#missing[@]} -eq 0 ]]; then
-        echo "== real parts present: Redis, Pub/Sub emulator, Java, Python venv"
+        echo "== real parts present: Redis, PostgreSQL, Pub/Sub emulator, Java, Python venv"
         return 0
     fi
     printf '== missing: %s\n' "${names[@]}"

@@ -4,6 +4,8 @@
 # 1. Makes sure the real parts the tests start are present, before anything is compiled:
 #    - Redis: Debian's `redis-server` (tests/redis.rs and the receivers start their own on a
 #      free loopback port, stopped by its PID);
+#    - PostgreSQL: Debian's `postgresql` (the test kit runs `initdb` into a temporary directory
+#      and `postgres` on a free loopback port as `nobody`, stopped by its PID);
 #    - the Google Pub/Sub emulator: Debian's `google-cloud-cli-pubsub-emulator`, with Java;
 #    - Python 3 with `venv`, for the pinned google-auth oracle (scripts/oracle/requirements.txt).
 #    Missing ones are installed with apt-get when this runs as root on a machine with apt (as CI

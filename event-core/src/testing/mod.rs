@@ -83,6 +83,7 @@ pub mod cases;
 pub mod client;
 pub mod emulator;
 pub mod metrics;
+pub mod postgres;
 pub mod redis;
 pub mod requests;
 pub mod simulation;
