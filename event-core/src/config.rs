@@ -8,7 +8,7 @@ use http::StatusCode;
 
 use crate::auth::signed_url::UrlSigningKey;
 use crate::auth::{Clock, OidcVerifier};
-use crate::handler::{EventHandler, Handlers, KindFilter};
+use crate::handler::{Handlers, KindFilter, Route};
 use crate::idempotency::Idempotency;
 use crate::meter::Meter;
 use crate::pubsub::AttributeHeaders;
@@ -19,7 +19,7 @@ pub(crate) struct Inner {
     pub(crate) prefix: String,
     pub(crate) events_path: String,
     pub(crate) cloud_events_path: Option<String>,
-    pub(crate) routes: Vec<(KindFilter, Arc<dyn EventHandler>)>,
+    pub(crate) routes: Vec<(KindFilter, Route)>,
     pub(crate) body_limit: usize,
     pub(crate) max_uri_length: usize,
     pub(crate) failure_status: StatusCode,
@@ -35,6 +35,9 @@ pub(crate) struct Inner {
     pub(crate) in_flight: Option<(Arc<Semaphore>, usize)>,
     /// Claims per delivery, with the lease resolved.
     pub(crate) idempotency: Option<(Idempotency, Duration)>,
+    /// The transactional inbox, for deliveries with transactional handlers.
+    #[cfg(feature = "postgres")]
+    pub(crate) inbox: Option<crate::inbox::PgInbox>,
     /// Metric handles (empty calls without the `metrics` feature).
     pub(crate) meter: Meter,
 }

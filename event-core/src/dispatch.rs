@@ -6,7 +6,14 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use crate::event::Event;
-use crate::handler::{EventHandler, HandlerError, Handlers};
+use crate::handler::{HandlerError, HandlerResult, Handlers, Route};
+
+/// The delivery's database connection, inside its inbox transaction (feature `postgres`).
+#[cfg(feature = "postgres")]
+pub(crate) type Connection = sqlx::PgConnection;
+/// Without the `postgres` feature there is never a connection.
+#[cfg(not(feature = "postgres"))]
+pub(crate) enum Connection {}
 
 /// How dispatching one event ended.
 pub(crate) enum Dispatch {
@@ -19,9 +26,24 @@ pub(crate) enum Dispatch {
 }
 
 /// Runs `handlers` one after another with the same event; the first failure stops the rest.
-pub(crate) async fn run(handlers: Handlers<'_>, event: &Event) -> Dispatch {
-    for handler in handlers {
-        match guarded(&**handler, event).await {
+/// Transactional handlers write through `db`, the delivery's inbox transaction.
+#[cfg_attr(not(feature = "postgres"), allow(unused_mut, unused_variables))]
+pub(crate) async fn run(
+    handlers: Handlers<'_>,
+    event: &Event,
+    mut db: Option<&mut Connection>,
+) -> Dispatch {
+    for route in handlers {
+        let ran = match route {
+            Route::Plain(handler) => guarded(|| handler.handle(event)).await,
+            #[cfg(feature = "postgres")]
+            Route::Transactional(handler) => match db.as_deref_mut() {
+                Some(db) => guarded(|| handler.handle(event, db)).await,
+                // The pipeline opens the transaction whenever a transactional handler matches.
+                None => return Dispatch::Failed("no inbox transaction".to_owned()),
+            },
+        };
+        match ran {
             Ok(Ok(())) => {}
             Ok(Err(e)) if e.is_discard() => return Dispatch::Discarded(e.to_string()),
             Ok(Err(e)) => return Dispatch::Failed(render(&e)),
@@ -44,11 +66,10 @@ fn render(e: &HandlerError) -> String {
 }
 
 /// Calls one handler; a panic, while creating or while polling its future, becomes `Err(text)`.
-async fn guarded(
-    handler: &dyn EventHandler,
-    event: &Event,
-) -> Result<Result<(), HandlerError>, String> {
-    let future = catch_unwind(AssertUnwindSafe(|| handler.handle(event))).map_err(panic_text)?;
+async fn guarded<'a>(
+    call: impl FnOnce() -> Pin<Box<dyn Future<Output = HandlerResult> + Send + 'a>>,
+) -> Result<HandlerResult, String> {
+    let future = catch_unwind(AssertUnwindSafe(call)).map_err(panic_text)?;
     CatchUnwind(future).await.map_err(panic_text)
 }
 

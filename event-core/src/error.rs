@@ -249,4 +249,7 @@ pub enum ConfigError {
     /// `max_uri_length(0)`: no request could ever be accepted.
     #[error("invalid max_uri_length: it must be greater than zero")]
     ZeroMaxUriLength,
+    /// Transactional handlers were added (feature `postgres`) but no inbox to run them in.
+    #[error("transactional handlers need an inbox: call `inbox(PgInbox)` on the builder")]
+    TransactionalWithoutInbox,
 }

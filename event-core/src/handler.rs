@@ -9,7 +9,26 @@ use crate::error::BoxError;
 use crate::event::Event;
 
 /// The handlers that take one event's kind, in registration order.
-pub(crate) type Handlers<'a> = Vec<&'a Arc<dyn EventHandler>>;
+pub(crate) type Handlers<'a> = Vec<&'a Route>;
+
+/// A registered handler: a plain one, or one that runs in the delivery's inbox transaction.
+pub(crate) enum Route {
+    Plain(Arc<dyn EventHandler>),
+    #[cfg(feature = "postgres")]
+    Transactional(Arc<dyn TransactionalHandler>),
+}
+
+impl Route {
+    /// Whether it needs the delivery's transaction.
+    #[cfg(feature = "postgres")]
+    pub(crate) fn is_transactional(&self) -> bool {
+        match self {
+            Self::Plain(_) => false,
+            #[cfg(feature = "postgres")]
+            Self::Transactional(_) => true,
+        }
+    }
+}
 
 /// What a handler returns: `Ok(())` when the event was handled.
 pub type HandlerResult = Result<(), HandlerError>;
@@ -56,6 +75,44 @@ impl<H: EventHandler + ?Sized> EventHandler for Box<H> {
     async fn handle(&self, event: &Event) -> HandlerResult {
         (**self).handle(event).await
     }
+}
+
+/// A handler whose writes commit exactly once (feature `postgres`): it runs inside the
+/// delivery's PostgreSQL transaction, which also holds the delivery's claim and done mark (see
+/// [`inbox`](crate::inbox)). Register it with
+/// [`transactional_handler`](crate::EventServiceBuilder::transactional_handler) and friends,
+/// on a service given an [`inbox`](crate::EventServiceBuilder::inbox).
+///
+/// Write through `db` only: those writes commit with the done mark, or not at all. Nested
+/// transactions (`sqlx::Connection::begin` on `db`) are savepoints. Never issue `COMMIT` or
+/// `ROLLBACK` yourself. Effects outside the database (HTTP calls, e-mails) stay at-least-once.
+///
+/// ```
+/// use gcp_events_core::{async_trait, Event, HandlerResult, TransactionalHandler};
+/// use sqlx::PgConnection;
+///
+/// struct RecordPayment;
+///
+/// #[async_trait]
+/// impl TransactionalHandler for RecordPayment {
+///     async fn handle(&self, event: &Event, db: &mut PgConnection) -> HandlerResult {
+///         sqlx::query("INSERT INTO payments (reference) VALUES ($1)")
+///             .bind(event.reference())
+///             .execute(db)
+///             .await?;
+///         Ok(())
+///     }
+/// }
+/// ```
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+#[async_trait]
+pub trait TransactionalHandler: Send + Sync + 'static {
+    /// Handles one event inside the delivery's transaction. An error (or a panic, or the
+    /// handler timeout) rolls back everything written through `db`, and the delivery is
+    /// answered with the failure status; [`HandlerError::discard`] commits what was written
+    /// with the done mark and acknowledges.
+    async fn handle(&self, event: &Event, db: &mut sqlx::PgConnection) -> HandlerResult;
 }
 
 /// Makes a handler from an async closure that takes the event by value (a cheap clone).

@@ -11,6 +11,7 @@ mod builder;
 #[cfg(feature = "cloud-run")]
 pub mod cloud_run;
 pub mod cloudevents;
+mod conclude;
 mod config;
 mod delivery;
 mod dispatch;
@@ -23,6 +24,8 @@ pub mod google_events;
 mod handler;
 mod head;
 pub mod idempotency;
+#[cfg(feature = "postgres")]
+pub mod inbox;
 mod json_check;
 mod meter;
 mod outcome;
@@ -36,12 +39,16 @@ pub mod settings;
 #[cfg(feature = "test-util")]
 pub mod testing;
 mod trace;
+#[cfg(feature = "postgres")]
+mod transact;
 
 pub use async_trait::async_trait;
 pub use builder::EventServiceBuilder;
 pub use error::{BoxError, ConfigError};
 pub use event::{Event, EventBuilder, EventContext};
 pub use format::DeliveryFormat;
+#[cfg(feature = "postgres")]
+pub use handler::TransactionalHandler;
 pub use handler::{handler_fn, EventHandler, HandlerError, HandlerFn, HandlerResult};
 pub use payload::{Payload, PayloadError, MAX_DEPTH};
 pub use respond::ResponseBody;

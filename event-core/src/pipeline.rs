@@ -11,15 +11,14 @@
 //! Handlers are looked up once: from the URL in the head (so an unknown kind is refused before
 //! the body is read), or from the CloudEvent after delivery.
 
-use std::time::Instant;
-
 use http::{Request, Response};
 use http_body::Body;
 use tokio::sync::OwnedSemaphorePermit;
 
+use crate::conclude::{self, refuse};
 use crate::config::Inner;
 use crate::delivery::{self, Delivered, Settings};
-use crate::dispatch::{self, Dispatch};
+use crate::dispatch;
 use crate::error::{BoxError, RequestError};
 use crate::event::{Event, EventContext};
 use crate::format::DeliveryFormat;
@@ -27,7 +26,7 @@ use crate::handler::Handlers;
 use crate::head::{self, Head, Target};
 use crate::idempotency::{self, Skip};
 use crate::outcome::Outcome;
-use crate::respond::{self, ResponseBody};
+use crate::respond::ResponseBody;
 use crate::trace::TraceContext;
 
 /// The trace attribute's name, searched for in push bodies; built once, since building a
@@ -59,19 +58,6 @@ where
         Err(err) => refuse(inner, &err),
     };
     (response, outcome, format)
-}
-
-fn refuse(inner: &Inner, err: &RequestError) -> (Response<ResponseBody>, Outcome) {
-    tracing::info!(error = %err, "request refused");
-    let outcome = match err {
-        RequestError::Overloaded { .. } => Outcome::Shed,
-        RequestError::InProgress { .. } => Outcome::Duplicate,
-        _ => Outcome::Refused,
-    };
-    (
-        respond::error(err, inner.failure_status, inner.debug),
-        outcome,
-    )
 }
 
 /// Head, delivery and naming: the event and its handlers, or why the request is refused.
@@ -161,7 +147,8 @@ where
     })
 }
 
-/// Claim (with idempotency), dispatch (under the deadline), settle the claim, respond.
+/// Claim (with idempotency), dispatch (under the deadline), settle the claim, respond. A
+/// delivery that a transactional handler takes goes to the inbox instead.
 async fn finish(
     inner: &Inner,
     accepted: Accepted<'_>,
@@ -169,76 +156,33 @@ async fn finish(
 ) -> (Response<ResponseBody>, Outcome) {
     let event = &accepted.event;
     let _in_flight = inner.meter.in_flight();
+    #[cfg(feature = "postgres")]
+    if let Some(inbox) = &inner.inbox {
+        if accepted
+            .handlers
+            .iter()
+            .any(|route| route.is_transactional())
+        {
+            return crate::transact::finish(inner, inbox, accepted.handlers, event, span).await;
+        }
+    }
     let claim = match &inner.idempotency {
         Some((settings, lease)) => match idempotency::claim(settings, *lease, event).await {
             Ok(claim) => claim,
-            Err(Skip::Done) => {
-                tracing::info!(
-                    "duplicate of a delivery already handled; acknowledged, not dispatched"
-                );
-                return (respond::discarded(), Outcome::Duplicate);
-            }
+            Err(Skip::Done) => return conclude::done_before(),
             Err(Skip::Refused(err)) => return refuse(inner, &err),
         },
         None => None,
     };
-    let dispatch = dispatch::run(accepted.handlers, event);
-    let started = Instant::now();
-    let dispatched = match inner.handler_timeout {
-        Some(timeout) => tokio::time::timeout(timeout, dispatch).await.ok(),
-        None => Some(dispatch.await),
-    };
-    let took = started.elapsed();
-    if !span.is_disabled() {
-        // Only decode for the log line when something records it (the handler may already have).
-        if let Some(id) = event.pubsub().ok().and_then(|m| m.message_id.as_deref()) {
-            span.record("message_id", id);
-        }
-    }
-    let handled = matches!(dispatched, Some(Dispatch::Handled | Dispatch::Discarded(_)));
+    let dispatch = dispatch::run(accepted.handlers, event, None);
+    let (dispatched, took) = conclude::within_deadline(inner, dispatch).await;
+    conclude::record_message_id(span, event);
     if let Some(claim) = claim {
-        if handled {
+        if conclude::handled(&dispatched) {
             claim.complete().await;
         } else {
             claim.release().await;
         }
     }
-    let failed = |err: RequestError, outcome| {
-        (
-            respond::error(&err, inner.failure_status, inner.debug),
-            outcome,
-        )
-    };
-    let format = Some(event.context().format);
-    let (response, outcome) = match dispatched {
-        Some(Dispatch::Handled) => (respond::handled(), Outcome::Handled),
-        Some(Dispatch::Discarded(reason)) => {
-            tracing::warn!(%reason, "handler discarded the event; acknowledging without retry");
-            (respond::discarded(), Outcome::Discarded)
-        }
-        Some(Dispatch::Failed(detail)) => {
-            tracing::error!(error = %detail, "handler failed");
-            let err = RequestError::HandlerFailed {
-                kind: event.kind().to_owned(),
-                reference: event.reference().to_owned(),
-                detail,
-            };
-            failed(err, Outcome::Failed)
-        }
-        None => {
-            let timeout = inner.handler_timeout.unwrap_or_default();
-            tracing::error!(
-                ?timeout,
-                "handlers did not finish in time; their future was dropped"
-            );
-            let err = RequestError::TimedOut {
-                kind: event.kind().to_owned(),
-                reference: event.reference().to_owned(),
-                timeout,
-            };
-            failed(err, Outcome::TimedOut)
-        }
-    };
-    inner.meter.handler_duration(outcome, format, took);
-    (response, outcome)
+    conclude::answer(inner, event, dispatched, took)
 }

@@ -247,37 +247,43 @@ impl Idempotency {
 
     /// The store key of a delivery, or `None` when it has no identity.
     pub(crate) fn key_for(&self, event: &Event) -> Option<String> {
-        let (tag, a, b) = match (&event.context().cloud_event, event.context().format) {
-            (Some(ce), _) => ("ce", ce.source.as_str(), ce.id.as_str()),
-            (None, DeliveryFormat::JsonBody | DeliveryFormat::UnwrappedPush) => {
-                let message = event.pubsub().ok()?;
-                let id = message.message_id.as_deref()?;
-                ("pubsub", message.subscription.as_str(), id)
-            }
-            _ => return None,
-        };
-        if a.is_empty() || b.is_empty() {
-            return None;
-        }
-        // The target too: one message pushed to two routes (two triggers, two subscriptions
-        // on one URL prefix) is two deliveries with different handlers. Length-prefixed, so no
-        // two identities share a key; hashed, so the key is short and holds nothing the sender
-        // chose verbatim.
-        let (kind, reference) = (event.kind(), event.reference());
-        let identity = format!(
-            "{tag}:{}:{kind}:{}:{reference}:{}:{a}:{}:{b}",
-            kind.len(),
-            reference.len(),
-            a.len(),
-            b.len()
-        );
-        let digest = ring::digest::digest(&ring::digest::SHA256, identity.as_bytes());
-        let mut key = String::with_capacity(self.namespace.len() + 65);
-        key.push_str(&self.namespace);
-        key.push(':');
-        key.push_str(&hex(digest.as_ref()));
-        Some(key)
+        delivery_key(&self.namespace, event)
     }
+}
+
+/// A delivery's key under `namespace` (used by the stores and the inbox alike), or `None` when
+/// it has no identity.
+pub(crate) fn delivery_key(namespace: &str, event: &Event) -> Option<String> {
+    let (tag, a, b) = match (&event.context().cloud_event, event.context().format) {
+        (Some(ce), _) => ("ce", ce.source.as_str(), ce.id.as_str()),
+        (None, DeliveryFormat::JsonBody | DeliveryFormat::UnwrappedPush) => {
+            let message = event.pubsub().ok()?;
+            let id = message.message_id.as_deref()?;
+            ("pubsub", message.subscription.as_str(), id)
+        }
+        _ => return None,
+    };
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    // The target too: one message pushed to two routes (two triggers, two subscriptions
+    // on one URL prefix) is two deliveries with different handlers. Length-prefixed, so no
+    // two identities share a key; hashed, so the key is short and holds nothing the sender
+    // chose verbatim.
+    let (kind, reference) = (event.kind(), event.reference());
+    let identity = format!(
+        "{tag}:{}:{kind}:{}:{reference}:{}:{a}:{}:{b}",
+        kind.len(),
+        reference.len(),
+        a.len(),
+        b.len()
+    );
+    let digest = ring::digest::digest(&ring::digest::SHA256, identity.as_bytes());
+    let mut key = String::with_capacity(namespace.len() + 65);
+    key.push_str(namespace);
+    key.push(':');
+    key.push_str(&hex(digest.as_ref()));
+    Some(key)
 }
 
 impl<S: IdempotencyStore> From<S> for Idempotency {

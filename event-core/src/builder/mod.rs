@@ -1,5 +1,8 @@
 //! [`EventServiceBuilder`]: every setting of an [`EventService`], checked once by `build`.
 
+#[cfg(feature = "postgres")]
+mod inbox;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,7 +13,7 @@ use crate::auth::{AuthConfigError, Clock, OidcConfig, SystemClock};
 use crate::config::Inner;
 use crate::error::ConfigError;
 use crate::event_url::DEFAULT_PREFIX;
-use crate::handler::{EventHandler, KindFilter};
+use crate::handler::{EventHandler, KindFilter, Route};
 use crate::idempotency::{
     deadline_within, Idempotency, DEFAULT_LEASE, LEASE_MARGIN, MAX_TIME, MIN_SETTLE_TIME,
 };
@@ -37,7 +40,7 @@ impl EventService {
 /// Configures an [`EventService`] (see [`EventService::builder`]).
 pub struct EventServiceBuilder {
     prefix: String,
-    routes: Vec<(KindFilter, Arc<dyn EventHandler>)>,
+    pub(crate) routes: Vec<(KindFilter, Route)>,
     body_limit: usize,
     max_uri_length: usize,
     failure_status: StatusCode,
@@ -53,6 +56,8 @@ pub struct EventServiceBuilder {
     max_in_flight: Option<usize>,
     idempotency: Option<Idempotency>,
     metrics_labels: Vec<(String, String)>,
+    #[cfg(feature = "postgres")]
+    pub(crate) inbox: Option<crate::inbox::PgInbox>,
 }
 
 impl std::fmt::Debug for EventServiceBuilder {
@@ -84,6 +89,8 @@ impl EventServiceBuilder {
             max_in_flight: None,
             idempotency: None,
             metrics_labels: Vec::new(),
+            #[cfg(feature = "postgres")]
+            inbox: None,
         }
     }
 
@@ -115,7 +122,7 @@ impl EventServiceBuilder {
     }
 
     fn handler_for(mut self, filter: KindFilter, handler: impl EventHandler) -> Self {
-        self.routes.push((filter, Arc::new(handler)));
+        self.routes.push((filter, Route::Plain(Arc::new(handler))));
         self
     }
 
@@ -299,6 +306,8 @@ impl EventServiceBuilder {
         if self.max_in_flight == Some(0) {
             return Err(ConfigError::ZeroMaxInFlight);
         }
+        #[cfg(feature = "postgres")]
+        self.check_inbox()?;
         if self.handler_timeout == Some(Duration::ZERO) {
             return Err(ConfigError::ZeroHandlerTimeout);
         }
@@ -384,6 +393,8 @@ impl EventServiceBuilder {
                 .map(|n| (Arc::new(Semaphore::new(n.min(Semaphore::MAX_PERMITS))), n)),
             idempotency,
             meter: crate::meter::Meter::new(self.metrics_labels),
+            #[cfg(feature = "postgres")]
+            inbox: self.inbox,
         }))
     }
 }

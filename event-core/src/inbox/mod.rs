@@ -1,0 +1,255 @@
+//! Exactly-once effects on PostgreSQL (feature `postgres`): a transactional inbox. A delivery's
+//! claim, the handlers' writes and the done mark share one transaction, so a message's effects
+//! in that database commit exactly once, whatever happens: the instance dies mid-handler, the
+//! answer is lost, Pub/Sub redelivers while the first attempt still runs elsewhere. Effects
+//! outside the database (HTTP calls, e-mails) stay at-least-once.
+//!
+//! With an [`EventService`](crate::EventService), give the builder an
+//! [`inbox`](crate::EventServiceBuilder::inbox) and add
+//! [`TransactionalHandler`](crate::TransactionalHandler)s: each delivery they take is keyed by
+//! the same identity as the [`idempotency`](crate::idempotency) stores (subscription + message
+//! id, or CloudEvent source + id, with the event's kind and reference), and answered so:
+//!
+//! | the claim finds | answer | handlers |
+//! |---|---|---|
+//! | nothing | `200`/`201` **only after the commit** of their writes and the done mark; an error, panic, timeout or failed commit rolls back and answers non-2xx | run, in the transaction |
+//! | **done** (committed before) | `200 {}`: acknowledged, logged | not run |
+//! | **in progress** (here or on another instance) | `409` with `Retry-After`, at once | not run |
+//! | the database failing or the pool exhausted | `503` with `Retry-After` within 2 s | not run |
+//!
+//! A delivery without an identity (a plain JSON post) still runs in a transaction, without a
+//! claim: its writes are atomic but a repeat runs again.
+//!
+//! Per delivery: [`PgInbox::begin`] opens a transaction and, in one statement, takes a
+//! transaction-scoped advisory lock on the key **without waiting**
+//! (`pg_try_advisory_xact_lock`: a duplicate being handled elsewhere is
+//! [`Claim::InProgress`] at once, never a wait on a row lock) and inserts the key's done mark
+//! (`ON CONFLICT DO NOTHING`: a key already there is [`Claim::Done`]). Otherwise
+//! [`Claim::Fresh`] hands over the transaction, in which the handlers write, and
+//! [`InboxTransaction::commit`] commits them and the mark together: one round trip for the
+//! claim, besides `BEGIN`, the handlers' own statements and `COMMIT`. Ending any other way
+//! leaves neither: a dead process's transaction is aborted by PostgreSQL.
+//!
+//! The table holds one row per done key (`key text primary key, done_at timestamptz`), made by
+//! [`PgInbox::setup`] or by your own migrations ([`PgInbox::schema_sql`]); an uncommitted mark
+//! is seen by nobody else. Done keys are kept for the retention (7 days by default, Pub/Sub's
+//! longest redelivery) and removed in small batches by [`PgInbox::cleanup`], which only sees
+//! committed keys older than the retention, so never one in progress.
+//!
+//! Timeouts it relies on: getting a connection is bounded by 2 s ([`ACQUIRE_TIMEOUT`]: an
+//! exhausted pool or a database down is an error, which the service answers `503`), and the
+//! service bounds `BEGIN` with the claim, the commit and a rollback by 2 s each. Set a
+//! [`handler_timeout`](crate::EventServiceBuilder::handler_timeout): on it the handlers are
+//! dropped and their connection closed (not reused mid-statement), so PostgreSQL aborts the
+//! transaction; a statement still running on the server runs on until it next checks its
+//! client, so also set `statement_timeout` (e.g. in the URL: `?options=-c%20statement_timeout%3D8s`)
+//! near the handler timeout. A server-side `idle_in_transaction_session_timeout` below the
+//! handler timeout aborts slow handlers' transactions: only a redelivery, never a lost effect.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), gcp_events_core::inbox::InboxError> {
+//! use gcp_events_core::inbox::{Claim, PgInbox};
+//!
+//! // Standalone, e.g. for a pull subscriber: the same claim, writes and mark.
+//! let inbox = PgInbox::connect("postgres://app@127.0.0.1/app").await?;
+//! inbox.setup().await?;
+//! match inbox.begin("my-delivery-key").await? {
+//!     Claim::Fresh(mut tx) => {
+//!         sqlx::query("INSERT INTO effects VALUES ('x')")
+//!             .execute(tx.connection())
+//!             .await
+//!             .map_err(gcp_events_core::inbox::InboxError::Database)?;
+//!         tx.commit().await?; // acknowledge only now
+//!     }
+//!     Claim::Done => { /* acknowledge */ }
+//!     Claim::InProgress => { /* retry later */ }
+//!     _ => {}
+//! }
+//! # Ok(())
+//! # }
+//! ```
+
+mod error;
+mod transaction;
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+
+pub use error::InboxError;
+pub use transaction::{Claim, InboxTransaction};
+
+/// How long getting a pooled connection may take before the delivery is refused.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long done keys are kept by default: Pub/Sub's longest retention.
+pub const DEFAULT_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// A transactional inbox in one PostgreSQL table (see the [module docs](self)).
+#[derive(Clone)]
+pub struct PgInbox {
+    pool: PgPool,
+    table: String,
+    retention: Duration,
+    namespace: String,
+    /// The claim statement, built once for the table.
+    claim_sql: String,
+}
+
+impl std::fmt::Debug for PgInbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgInbox")
+            .field("table", &self.table)
+            .field("retention", &self.retention)
+            .field("namespace", &self.namespace)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Locks the key (without waiting) and, if that worked, inserts its mark: `held` false is a
+/// duplicate in progress; `marked` false, a key already done. Under the advisory lock no other
+/// transaction can hold an uncommitted mark for this key, so the insert never waits.
+fn claim_sql(table: &str) -> String {
+    format!(
+        "WITH lock AS (SELECT pg_try_advisory_xact_lock(hashtextextended($2, 0)) AS held), \
+         mark AS (INSERT INTO {table} (key) SELECT $1 FROM lock WHERE held \
+         ON CONFLICT (key) DO NOTHING RETURNING 1) \
+         SELECT held, EXISTS (SELECT 1 FROM mark) FROM lock"
+    )
+}
+
+/// A plain lower-case SQL identifier, optionally schema-qualified.
+fn is_table_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.split('.').count() <= 2
+        && name.split('.').all(|part| {
+            part.len() <= 63
+                && part.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
+}
+
+impl PgInbox {
+    /// Connects a pool to `url` (`postgres://…`), with getting a connection bounded by
+    /// [`ACQUIRE_TIMEOUT`], and the table `gcp_events_inbox`.
+    pub async fn connect(url: &str) -> Result<Self, InboxError> {
+        let pool = PgPoolOptions::new()
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect(url)
+            .await
+            .map_err(InboxError::database)?;
+        Ok(Self::from_pool(pool))
+    }
+
+    /// An inbox on your own pool (set its acquire timeout to a few seconds at most).
+    pub fn from_pool(pool: PgPool) -> Self {
+        let table = "gcp_events_inbox".to_owned();
+        Self {
+            pool,
+            claim_sql: claim_sql(&table),
+            table,
+            retention: DEFAULT_RETENTION,
+            namespace: "gcp-events".to_owned(),
+        }
+    }
+
+    /// Uses another table: a plain lower-case SQL identifier (`[a-z_][a-z0-9_]*`, at most 63
+    /// bytes), optionally schema-qualified (`events.inbox`).
+    pub fn table(mut self, name: &str) -> Result<Self, InboxError> {
+        if !is_table_name(name) {
+            return Err(InboxError::TableName(name.to_owned()));
+        }
+        name.clone_into(&mut self.table);
+        self.claim_sql = claim_sql(name);
+        Ok(self)
+    }
+
+    /// How long done keys are kept (at least as long as a redelivery can come).
+    pub fn retention(mut self, retention: Duration) -> Self {
+        self.retention = retention;
+        self
+    }
+
+    /// The prefix of a service's delivery keys (default `gcp-events`), to keep apart services
+    /// that share a table but must each handle the same delivery.
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = namespace.into();
+        self
+    }
+
+    pub(crate) fn key_namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// The pool, for the application's own queries.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// The SQL that makes the table, for teams that run their own migrations.
+    ///
+    /// ```
+    /// # async fn f(pool: sqlx::PgPool) {
+    /// let inbox = gcp_events_core::inbox::PgInbox::from_pool(pool);
+    /// assert!(inbox.schema_sql().starts_with("CREATE TABLE IF NOT EXISTS gcp_events_inbox ("));
+    /// # }
+    /// ```
+    pub fn schema_sql(&self) -> String {
+        let table = &self.table;
+        let index = format!("{}_done_at", table.replace('.', "_"));
+        format!(
+            "CREATE TABLE IF NOT EXISTS {table} (\n    key text PRIMARY KEY,\n    done_at timestamptz NOT NULL DEFAULT now()\n);\nCREATE INDEX IF NOT EXISTS {index} ON {table} (done_at);"
+        )
+    }
+
+    /// Makes the table (and its index) when missing.
+    pub async fn setup(&self) -> Result<(), InboxError> {
+        sqlx::raw_sql(&self.schema_sql())
+            .execute(&self.pool)
+            .await
+            .map_err(InboxError::database)?;
+        Ok(())
+    }
+
+    /// Opens a delivery's transaction and claims `key` without waiting (see the module docs).
+    pub async fn begin(&self, key: &str) -> Result<Claim, InboxError> {
+        let mut tx = self.begin_unclaimed().await?;
+        let lock_key = format!("{}:{key}", self.table);
+        let (held, marked): (bool, bool) = sqlx::query_as(&self.claim_sql)
+            .bind(key)
+            .bind(lock_key)
+            .fetch_one(tx.connection())
+            .await
+            .map_err(InboxError::database)?;
+        if held && marked {
+            return Ok(Claim::Fresh(tx));
+        }
+        // Nothing was written; end the transaction (and free the lock, if taken) at once.
+        tx.rollback().await?;
+        Ok(if held { Claim::Done } else { Claim::InProgress })
+    }
+
+    /// A transaction without a claim, for a delivery that has no identity.
+    pub(crate) async fn begin_unclaimed(&self) -> Result<InboxTransaction, InboxError> {
+        let conn = self.pool.acquire().await.map_err(InboxError::database)?;
+        InboxTransaction::begin(conn).await
+    }
+
+    /// Removes up to `batch` done keys older than the retention; returns how many. Call it
+    /// again while it returns `batch` (or from a periodic task): small batches keep each
+    /// statement short.
+    pub async fn cleanup(&self, batch: u32) -> Result<u64, InboxError> {
+        let sql = format!(
+            "DELETE FROM {t} WHERE key IN (SELECT key FROM {t} WHERE done_at < now() - make_interval(secs => $1) LIMIT $2)",
+            t = self.table
+        );
+        let done = sqlx::query(&sql)
+            .bind(self.retention.as_secs_f64())
+            .bind(i64::from(batch))
+            .execute(&self.pool)
+            .await
+            .map_err(InboxError::database)?;
+        Ok(done.rows_affected())
+    }
+}

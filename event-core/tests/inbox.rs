@@ -1,0 +1,270 @@
+//! The transactional inbox on a real PostgreSQL (the test kit's `PostgresServer`): a claim,
+//! the effects and the done mark commit together or not at all; a duplicate in flight is
+//! refused at once, never waited for; cleanup removes only expired done keys; a database that
+//! is down is an error within the acquire bound.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use gcp_events_core::inbox::{Claim, InboxError, PgInbox};
+use gcp_events_core::testing::postgres::PostgresServer;
+
+async fn inbox(server: &PostgresServer) -> PgInbox {
+    let inbox = PgInbox::connect(&server.url()).await.unwrap();
+    inbox.setup().await.unwrap();
+    inbox.setup().await.unwrap(); // idempotent
+    sqlx::raw_sql("CREATE TABLE IF NOT EXISTS effects (message_id text)")
+        .execute(inbox.pool())
+        .await
+        .unwrap();
+    inbox
+}
+
+async fn effects(inbox: &PgInbox, message_id: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM effects WHERE message_id = $1")
+        .bind(message_id)
+        .fetch_one(inbox.pool())
+        .await
+        .unwrap()
+}
+
+async fn write_effect(
+    claim: Claim,
+    message_id: &str,
+) -> Option<gcp_events_core::inbox::InboxTransaction> {
+    match claim {
+        Claim::Fresh(mut tx) => {
+            sqlx::query("INSERT INTO effects VALUES ($1)")
+                .bind(message_id)
+                .execute(tx.connection())
+                .await
+                .unwrap();
+            Some(tx)
+        }
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn effects_and_the_done_mark_commit_together_or_not_at_all() {
+    let server = PostgresServer::start();
+    let inbox = inbox(&server).await;
+
+    // Commit: the effect and the mark; the redelivery is done without running.
+    let tx = write_effect(inbox.begin("sub/1").await.unwrap(), "1")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert!(matches!(inbox.begin("sub/1").await.unwrap(), Claim::Done));
+    assert_eq!(effects(&inbox, "1").await, 1);
+
+    // A failure (rollback, or a dropped transaction: a panic, a timeout): nothing remains,
+    // and the redelivery runs.
+    let tx = write_effect(inbox.begin("sub/2").await.unwrap(), "2")
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    let dropped = write_effect(inbox.begin("sub/2").await.unwrap(), "2")
+        .await
+        .unwrap();
+    drop(dropped);
+    assert_eq!(effects(&inbox, "2").await, 0);
+    // A dropped transaction's connection is closed; until PostgreSQL has aborted it, the key
+    // is still in progress (never done), and then free again.
+    let started = Instant::now();
+    let tx = loop {
+        match inbox.begin("sub/2").await.unwrap() {
+            Claim::InProgress if started.elapsed() < Duration::from_secs(5) => {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            claim => break write_effect(claim, "2").await.expect("free again"),
+        }
+    };
+    tx.commit().await.unwrap();
+    assert_eq!(effects(&inbox, "2").await, 1);
+}
+
+#[tokio::test]
+async fn a_savepoint_left_open_is_never_committed_as_the_delivery() {
+    let server = PostgresServer::start();
+    let inbox = inbox(&server).await;
+    let Claim::Fresh(mut tx) = inbox.begin("sub/5").await.unwrap() else {
+        panic!("fresh key");
+    };
+    // A nested transaction is a savepoint; rolled back, the outer work stands.
+    let mut nested = sqlx::Connection::begin(tx.connection()).await.unwrap();
+    sqlx::query("INSERT INTO effects VALUES ('nested')")
+        .execute(&mut *nested)
+        .await
+        .unwrap();
+    nested.rollback().await.unwrap();
+    sqlx::query("INSERT INTO effects VALUES ('5')")
+        .execute(tx.connection())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        (effects(&inbox, "5").await, effects(&inbox, "nested").await),
+        (1, 0)
+    );
+
+    // One left open (forgotten): the commit refuses, and nothing is kept.
+    let Claim::Fresh(mut tx) = inbox.begin("sub/6").await.unwrap() else {
+        panic!("fresh key");
+    };
+    let nested = sqlx::Connection::begin(tx.connection()).await.unwrap();
+    std::mem::forget(nested);
+    sqlx::query("INSERT INTO effects VALUES ('6')")
+        .execute(tx.connection())
+        .await
+        .unwrap();
+    assert!(matches!(tx.commit().await, Err(InboxError::Unbalanced)));
+    assert_eq!(effects(&inbox, "6").await, 0);
+}
+
+#[tokio::test]
+async fn a_duplicate_in_flight_is_refused_at_once_not_waited_for() {
+    let server = PostgresServer::start();
+    let inbox = inbox(&server).await;
+    let first = write_effect(inbox.begin("sub/3").await.unwrap(), "3")
+        .await
+        .unwrap();
+    let started = Instant::now();
+    assert!(matches!(
+        inbox.begin("sub/3").await.unwrap(),
+        Claim::InProgress
+    ));
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "never a wait on a lock"
+    );
+    // Another key is not held up by it.
+    assert!(matches!(
+        inbox.begin("sub/4").await.unwrap(),
+        Claim::Fresh(_)
+    ));
+    first.commit().await.unwrap();
+    assert!(matches!(inbox.begin("sub/3").await.unwrap(), Claim::Done));
+    assert_eq!(effects(&inbox, "3").await, 1);
+}
+
+#[tokio::test]
+async fn two_inboxes_on_one_database_run_each_message_once() {
+    let server = PostgresServer::start();
+    let a = inbox(&server).await;
+    let b = PgInbox::connect(&server.url()).await.unwrap();
+    let mut tasks = Vec::new();
+    for round in 0..2 {
+        for i in 0..20 {
+            for inbox in [a.clone(), b.clone()] {
+                let id = i.to_string();
+                tasks.push(tokio::spawn(async move {
+                    // A duplicate in flight is retried later, as Pub/Sub would.
+                    loop {
+                        match inbox.begin(&format!("sub/{id}")).await.unwrap() {
+                            Claim::InProgress => tokio::time::sleep(Duration::from_millis(5)).await,
+                            claim => {
+                                if let Some(tx) = write_effect(claim, &id).await {
+                                    tx.commit().await.unwrap();
+                                }
+                                return round;
+                            }
+                        }
+                    }
+                }));
+            }
+        }
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM effects")
+        .fetch_one(a.pool())
+        .await
+        .unwrap();
+    let distinct: i64 = sqlx::query_scalar("SELECT count(DISTINCT message_id) FROM effects")
+        .fetch_one(a.pool())
+        .await
+        .unwrap();
+    assert_eq!((rows, distinct), (20, 20), "exactly one effect per message");
+}
+
+#[tokio::test]
+async fn cleanup_removes_only_expired_done_keys_in_batches() {
+    let server = PostgresServer::start();
+    let inbox = inbox(&server).await.retention(Duration::from_secs(3600));
+    for i in 0..5 {
+        let tx = write_effect(inbox.begin(&format!("old/{i}")).await.unwrap(), "x")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    sqlx::query("UPDATE gcp_events_inbox SET done_at = now() - interval '2 hours'")
+        .execute(inbox.pool())
+        .await
+        .unwrap();
+    let fresh = write_effect(inbox.begin("new/1").await.unwrap(), "y")
+        .await
+        .unwrap();
+    fresh.commit().await.unwrap();
+    let in_progress = write_effect(inbox.begin("new/2").await.unwrap(), "z")
+        .await
+        .unwrap();
+
+    assert_eq!(inbox.cleanup(2).await.unwrap(), 2);
+    assert_eq!(inbox.cleanup(10).await.unwrap(), 3);
+    assert_eq!(inbox.cleanup(10).await.unwrap(), 0);
+    assert!(matches!(inbox.begin("new/1").await.unwrap(), Claim::Done));
+    in_progress.commit().await.unwrap();
+    assert!(matches!(inbox.begin("new/2").await.unwrap(), Claim::Done));
+}
+
+#[tokio::test]
+async fn a_database_that_is_down_is_an_error_within_the_acquire_bound() {
+    let mut server = PostgresServer::start();
+    let inbox = inbox(&server).await;
+    server.stop();
+    let started = Instant::now();
+    assert!(matches!(
+        inbox.begin("sub/9").await,
+        Err(InboxError::Database(_))
+    ));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    server.restart();
+    let tx = write_effect(inbox.begin("sub/9").await.unwrap(), "9")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(effects(&inbox, "9").await, 1);
+}
+
+#[test]
+fn table_names_are_plain_identifiers_and_the_schema_is_printable() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let pool = runtime.block_on(async {
+        sqlx::postgres::PgPoolOptions::new()
+            .connect_lazy("postgres://localhost/x")
+            .unwrap()
+    });
+    let inbox = PgInbox::from_pool(pool);
+    for bad in ["", "Inbox", "x; drop table y", "a.b.c", "1x", "x-y"] {
+        assert!(
+            matches!(inbox.clone().table(bad), Err(InboxError::TableName(_))),
+            "{bad}"
+        );
+    }
+    let named = inbox.table("events.inbox").unwrap();
+    let sql = named.schema_sql();
+    assert!(
+        sql.contains("CREATE TABLE IF NOT EXISTS events.inbox"),
+        "{sql}"
+    );
+    assert!(sql.contains("key text PRIMARY KEY"), "{sql}");
+}

@@ -1,0 +1,276 @@
+//! Exactly-once effects through the public API (SPEC R7): an `EventService` with a `PgInbox` on
+//! a real PostgreSQL (the test kit's `PostgresServer`). A delivery's writes commit with its done
+//! mark before the 2xx; every failure leaves nothing; duplicates never run twice.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use gcp_events_core::inbox::PgInbox;
+use gcp_events_core::testing::postgres::PostgresServer;
+use gcp_events_core::testing::requests::TestPush;
+use gcp_events_core::testing::Recorder;
+use gcp_events_core::{
+    async_trait, ConfigError, Event, EventService, EventServiceBuilder, HandlerError,
+    HandlerResult, TransactionalHandler,
+};
+use sqlx::PgConnection;
+
+/// Writes one effect row for the delivery (the message id), then does what the message's
+/// `then` attribute says: `fail`, `panic`, `discard`, `sleep` (for `ms`), or nothing.
+#[derive(Clone, Default)]
+struct Effects {
+    attempts: Arc<AtomicUsize>,
+}
+
+#[async_trait]
+impl TransactionalHandler for Effects {
+    async fn handle(&self, event: &Event, db: &mut PgConnection) -> HandlerResult {
+        self.attempts.fetch_add(1, Ordering::SeqCst);
+        let message = event.pubsub().map_err(HandlerError::new)?;
+        let id = message.message_id.clone().unwrap_or_default();
+        sqlx::query("INSERT INTO effects (message_id) VALUES ($1)")
+            .bind(&id)
+            .execute(db)
+            .await?;
+        let attribute = |name: &str| message.attributes.get(name).map(String::as_str);
+        match attribute("then") {
+            Some("fail") => Err(HandlerError::new("told to fail")),
+            Some("panic") => panic!("told to panic"),
+            Some("discard") => Err(HandlerError::discard("told to discard")),
+            Some("sleep") => {
+                let ms = attribute("ms").and_then(|ms| ms.parse().ok()).unwrap_or(0);
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+struct Db {
+    server: PostgresServer,
+    inbox: PgInbox,
+}
+
+async fn database() -> Db {
+    let server = PostgresServer::start();
+    let inbox = PgInbox::connect(&server.url()).await.unwrap();
+    inbox.setup().await.unwrap();
+    sqlx::raw_sql("CREATE TABLE effects (message_id text)")
+        .execute(inbox.pool())
+        .await
+        .unwrap();
+    Db { server, inbox }
+}
+
+impl Db {
+    async fn rows(&self, message_id: &str) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM effects WHERE message_id = $1")
+            .bind(message_id)
+            .fetch_one(self.inbox.pool())
+            .await
+            .unwrap()
+    }
+}
+
+fn builder(inbox: &PgInbox, effects: &Effects) -> EventServiceBuilder {
+    EventService::builder()
+        .allow_unauthenticated()
+        .cloud_events_path("/")
+        .handler_timeout(Duration::from_millis(500))
+        .inbox(inbox.clone())
+        .transactional_handler(effects.clone())
+}
+
+fn push(id: &str) -> TestPush {
+    TestPush::data("x").message_id(id)
+}
+
+const PATH: &str = "/gcp-events/events/order/1";
+
+#[tokio::test]
+async fn writes_commit_before_the_answer_and_a_done_duplicate_is_acknowledged_unrun() {
+    let db = database().await;
+    let effects = Effects::default();
+    let service = builder(&db.inbox, &effects).build().unwrap();
+    // Every delivery format, each its own delivery identity.
+    let requests = [
+        ("w", push("w").wrapped(PATH)),
+        ("u", push("u").unwrapped(PATH)),
+        ("b", push("b").cloud_event_binary("/")),
+        ("s", push("s").cloud_event_structured("/")),
+    ];
+    for (id, request) in requests {
+        assert_eq!(service.handle(request).await.status(), 201, "{id}");
+        assert_eq!(db.rows(id).await, 1, "committed before the answer: {id}");
+    }
+    assert_eq!(effects.attempts.load(Ordering::SeqCst), 4);
+    // Redelivered: acknowledged, the handler not run, no second row.
+    let again = [
+        push("w").wrapped(PATH),
+        push("u").unwrapped(PATH),
+        push("b").cloud_event_binary("/"),
+        push("s").cloud_event_structured("/"),
+    ];
+    for request in again {
+        let response = service.handle(request).await;
+        assert_eq!(response.status(), 200);
+    }
+    assert_eq!(effects.attempts.load(Ordering::SeqCst), 4);
+    for id in ["w", "u", "b", "s"] {
+        assert_eq!(db.rows(id).await, 1, "{id}");
+    }
+    // Another subscription's copy of the same message id is another delivery.
+    let other = push("w").subscription("projects/p/subscriptions/other");
+    assert_eq!(service.handle(other.wrapped(PATH)).await.status(), 201);
+    assert_eq!(db.rows("w").await, 2);
+}
+
+#[tokio::test]
+async fn an_in_flight_duplicate_is_refused_at_once_with_retry_after() {
+    let db = database().await;
+    let effects = Effects::default();
+    let service = builder(&db.inbox, &effects).build().unwrap();
+    let slow = push("1").attribute("then", "sleep").attribute("ms", "300");
+    let first = tokio::spawn({
+        let (service, request) = (service.clone(), slow.wrapped(PATH));
+        async move { service.handle(request).await.status() }
+    });
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    let duplicate = service.handle(push("1").wrapped(PATH)).await;
+    assert!(
+        started.elapsed() < Duration::from_millis(200),
+        "never a wait"
+    );
+    assert_eq!(duplicate.status(), 409);
+    assert!(duplicate.headers().contains_key("retry-after"));
+    assert_eq!(first.await.unwrap(), 201);
+    assert_eq!(db.rows("1").await, 1);
+    assert_eq!(service.handle(push("1").wrapped(PATH)).await.status(), 200);
+    assert_eq!(effects.attempts.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_failure_a_panic_or_a_timeout_leaves_nothing_and_the_redelivery_commits_once() {
+    let db = database().await;
+    let effects = Effects::default();
+    let service = builder(&db.inbox, &effects).build().unwrap();
+    let attempts = [
+        (push("1").attribute("then", "fail"), 400),
+        (push("1").attribute("then", "panic"), 400),
+        (
+            push("1").attribute("then", "sleep").attribute("ms", "2000"),
+            504,
+        ),
+    ];
+    for (attempt, status) in attempts {
+        assert_eq!(service.handle(attempt.wrapped(PATH)).await.status(), status);
+        assert_eq!(db.rows("1").await, 0, "rolled back");
+    }
+    // After a timeout the connection is closed; the key is free once PostgreSQL has aborted
+    // the transaction (a 409 until then, never a 2xx).
+    let started = Instant::now();
+    loop {
+        let status = service.handle(push("1").wrapped(PATH)).await.status();
+        if status == 409 && started.elapsed() < Duration::from_secs(5) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        }
+        assert_eq!(status, 201);
+        break;
+    }
+    assert_eq!(db.rows("1").await, 1);
+    // A discard commits what was written, with the mark: acknowledged, never run again.
+    let discard = push("2").attribute("then", "discard");
+    assert_eq!(service.handle(discard.wrapped(PATH)).await.status(), 200);
+    assert_eq!(service.handle(push("2").wrapped(PATH)).await.status(), 200);
+    assert_eq!(db.rows("2").await, 1);
+}
+
+#[tokio::test]
+async fn a_request_dropped_mid_handler_leaves_nothing() {
+    let db = database().await;
+    let effects = Effects::default();
+    let service = builder(&db.inbox, &effects).build().unwrap();
+    let slow = push("1").attribute("then", "sleep").attribute("ms", "400");
+    // The caller goes away (an instance killed, a connection closed) after the write.
+    let dropped = tokio::time::timeout(
+        Duration::from_millis(150),
+        service.handle(slow.wrapped(PATH)),
+    )
+    .await;
+    assert!(dropped.is_err());
+    assert_eq!(effects.attempts.load(Ordering::SeqCst), 1);
+    let started = Instant::now();
+    loop {
+        let status = service.handle(push("1").wrapped(PATH)).await.status();
+        if status == 409 && started.elapsed() < Duration::from_secs(5) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        }
+        assert_eq!(status, 201);
+        break;
+    }
+    assert_eq!(db.rows("1").await, 1);
+}
+
+#[tokio::test]
+async fn the_database_down_is_503_and_nothing_is_acknowledged_until_it_is_back() {
+    let mut db = database().await;
+    let effects = Effects::default();
+    let service = builder(&db.inbox, &effects).build().unwrap();
+    db.server.stop();
+    for id in ["1", "2"] {
+        let started = Instant::now();
+        let response = service.handle(push(id).wrapped(PATH)).await;
+        assert_eq!(response.status(), 503);
+        assert!(response.headers().contains_key("retry-after"));
+        assert!(started.elapsed() < Duration::from_secs(5), "bounded");
+    }
+    assert_eq!(effects.attempts.load(Ordering::SeqCst), 0, "nothing ran");
+    db.server.restart();
+    for id in ["1", "2", "1", "2"] {
+        let status = service.handle(push(id).wrapped(PATH)).await.status();
+        assert!(status == 201 || status == 200, "{status}");
+    }
+    assert_eq!((db.rows("1").await, db.rows("2").await), (1, 1));
+}
+
+#[tokio::test]
+async fn plain_handlers_run_in_order_inside_the_delivery_and_only_then_is_it_answered() {
+    let db = database().await;
+    let effects = Effects::default();
+    let before = Recorder::new().named("before");
+    let service = EventService::builder()
+        .allow_unauthenticated()
+        .inbox(db.inbox.clone())
+        .kind_handler("order", before.clone())
+        .transactional_kind_handler("order", effects.clone())
+        .kind_handler("other", Recorder::new())
+        .build()
+        .unwrap();
+    assert_eq!(service.handle(push("1").wrapped(PATH)).await.status(), 201);
+    assert_eq!(before.count(), 1);
+    assert_eq!(db.rows("1").await, 1);
+    // The duplicate runs neither.
+    assert_eq!(service.handle(push("1").wrapped(PATH)).await.status(), 200);
+    assert_eq!(before.count(), 1);
+    // A kind without a transactional handler is not held in a transaction (nor de-duplicated).
+    let other = "/gcp-events/events/other/1";
+    for _ in 0..2 {
+        assert_eq!(service.handle(push("9").wrapped(other)).await.status(), 201);
+    }
+    assert_eq!(db.rows("9").await, 0);
+}
+
+#[tokio::test]
+async fn transactional_handlers_need_an_inbox() {
+    let built = EventService::builder()
+        .allow_unauthenticated()
+        .transactional_handler(Effects::default())
+        .build();
+    assert!(matches!(built, Err(ConfigError::TransactionalWithoutInbox)));
+}
