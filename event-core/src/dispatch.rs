@@ -53,6 +53,25 @@ pub(crate) async fn run(
     Dispatch::Handled
 }
 
+/// Tells the transactional handlers that the delivery's transaction committed; a panic there
+/// is logged, and the others still hear of it.
+#[cfg(feature = "postgres")]
+pub(crate) async fn committed(handlers: &Handlers<'_>, event: &Event) {
+    for route in handlers {
+        if let Route::Transactional(handler) = route {
+            let call =
+                || -> Pin<Box<dyn Future<Output = ()> + Send + '_>> { handler.committed(event) };
+            let told = match catch_unwind(AssertUnwindSafe(call)) {
+                Ok(future) => CatchUnwind(future).await.map_err(panic_text),
+                Err(panic) => Err(panic_text(panic)),
+            };
+            if let Err(panic) = told {
+                tracing::error!(error = %panic, "after-commit hook failed (the delivery is committed)");
+            }
+        }
+    }
+}
+
 /// The error with its chain of causes, for logs.
 fn render(e: &HandlerError) -> String {
     let mut text = e.to_string();

@@ -113,6 +113,15 @@ pub trait TransactionalHandler: Send + Sync + 'static {
     /// answered with the failure status; [`HandlerError::discard`] commits what was written
     /// with the done mark and acknowledges.
     async fn handle(&self, event: &Event, db: &mut sqlx::PgConnection) -> HandlerResult;
+
+    /// Called once every handler succeeded and the delivery's transaction committed, before
+    /// the answer is sent: for what must follow the commit (a log line, a cache invalidation).
+    /// A panic here is logged; the delivery stays committed. It runs at most once per
+    /// committed delivery (a process that dies between the commit and this call never
+    /// runs it, and the redelivery finds the delivery done). Default: nothing.
+    async fn committed(&self, event: &Event) {
+        let _ = event;
+    }
 }
 
 /// Makes a handler from an async closure that takes the event by value (a cheap clone).

@@ -50,7 +50,7 @@ pub(crate) async fn finish(
         }
         Err(e) => return refuse(inner, &RequestError::StoreUnavailable(e)),
     };
-    let dispatch = dispatch::run(handlers, event, Some(tx.connection()));
+    let dispatch = dispatch::run(handlers.clone(), event, Some(tx.connection()));
     let (dispatched, took) = conclude::within_deadline(inner, dispatch).await;
     conclude::record_message_id(span, event);
     match &dispatched {
@@ -61,6 +61,9 @@ pub(crate) async fn finish(
                     .meter
                     .handler_duration(Outcome::Refused, Some(event.context().format), took);
                 return refuse(inner, &RequestError::StoreUnavailable(e));
+            }
+            if matches!(dispatched, Some(Dispatch::Handled)) {
+                dispatch::committed(&handlers, event).await;
             }
         }
         Some(Dispatch::Failed(_)) => {

@@ -18,7 +18,8 @@ use gcp_events_core::{
 use sqlx::PgConnection;
 
 /// Writes one effect row for the delivery (the message id), then does what the message's
-/// `then` attribute says: `fail`, `panic`, `discard`, `sleep` (for `ms`), or nothing.
+/// `then` attribute says: `fail`, `panic`, `abort` (the process), `discard`, `sleep` (for
+/// `ms`), or nothing.
 #[derive(Clone, Default)]
 struct Effects {
     attempts: Arc<AtomicUsize>,
@@ -38,6 +39,7 @@ impl TransactionalHandler for Effects {
         match attribute("then") {
             Some("fail") => Err(HandlerError::new("told to fail")),
             Some("panic") => panic!("told to panic"),
+            Some("abort") => std::process::abort(),
             Some("discard") => Err(HandlerError::discard("told to discard")),
             Some("sleep") => {
                 let ms = attribute("ms").and_then(|ms| ms.parse().ok()).unwrap_or(0);
@@ -273,4 +275,52 @@ async fn transactional_handlers_need_an_inbox() {
         .transactional_handler(Effects::default())
         .build();
     assert!(matches!(built, Err(ConfigError::TransactionalWithoutInbox)));
+}
+
+/// Set in the child process of the crash test: the database it must use.
+const CHILD_URL: &str = "GCP_EVENTS_TEST_INBOX_CHILD_URL";
+
+#[tokio::test]
+async fn a_process_that_dies_inside_the_transaction_leaves_nothing_and_the_redelivery_commits_once()
+{
+    if let Ok(url) = std::env::var(CHILD_URL) {
+        // The child: handle one delivery whose handler writes, then aborts the process.
+        let inbox = PgInbox::connect(&url).await.unwrap();
+        let service = builder(&inbox, &Effects::default()).build().unwrap();
+        let dying = push("1").attribute("then", "abort");
+        service.handle(dying.wrapped(PATH)).await;
+        unreachable!("the handler aborts the process");
+    }
+    let db = database().await;
+    let child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "a_process_that_dies_inside_the_transaction_leaves_nothing_and_the_redelivery_commits_once",
+            "--nocapture",
+        ])
+        .env(CHILD_URL, db.server.url())
+        .output()
+        .unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(
+        child.status.signal(),
+        Some(6),
+        "the child must abort: {child:?}"
+    );
+    // PostgreSQL aborts the dead connection's transaction: no row, no mark.
+    let started = Instant::now();
+    let effects = Effects::default();
+    let service = builder(&db.inbox, &effects).build().unwrap();
+    loop {
+        assert_eq!(db.rows("1").await, 0);
+        let status = service.handle(push("1").wrapped(PATH)).await.status();
+        if status == 409 && started.elapsed() < Duration::from_secs(5) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        }
+        assert_eq!(status, 201, "the redelivery runs");
+        break;
+    }
+    assert_eq!(db.rows("1").await, 1);
+    assert_eq!(effects.attempts.load(Ordering::SeqCst), 1);
 }

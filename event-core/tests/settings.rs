@@ -224,3 +224,39 @@ async fn applied_settings_authenticate_and_deduplicate() {
     assert_eq!(service.handle(signed.wrapped(path)).await.status(), 200);
     assert_eq!(seen.count(), 1);
 }
+
+#[test]
+fn the_inbox_database_is_a_checked_postgres_url_never_shown_with_its_password() {
+    let url = "postgres://app:hunter2@10.0.0.4:5432/orders";
+    let settings = Settings::from_vars([("GCP_EVENTS_POSTGRES", url)]).unwrap();
+    assert_eq!(settings.postgres.as_deref(), Some(url));
+    let shown = format!("{settings:?}");
+    assert!(
+        !shown.contains("hunter2") && shown.contains("***@10.0.0.4:5432/orders"),
+        "{shown}"
+    );
+    for bad in [
+        "postgres//x",
+        "mysql://app@h/db",
+        "postgres:///only-a-socket",
+        "db.example.com",
+    ] {
+        let message = error(&[("GCP_EVENTS_POSTGRES", bad)]);
+        assert!(message.starts_with("GCP_EVENTS_POSTGRES="), "{message}");
+    }
+    // Cloud SQL's socket, as Cloud Run mounts it.
+    let socket = "postgres:///orders?host=/cloudsql/p:europe-west1:db&user=app";
+    assert!(Settings::from_vars([("GCP_EVENTS_POSTGRES", socket)]).is_ok());
+    let message = error(&[("GCP_EVENTS_POSTGRES", "mysql://app:hunter2@h/db")]);
+    assert!(!message.contains("hunter2"), "{message}");
+}
+
+#[tokio::test]
+async fn the_inbox_connects_and_makes_its_table() {
+    let server = gcp_events_core::testing::postgres::PostgresServer::start();
+    let settings = Settings::from_vars([("GCP_EVENTS_POSTGRES", server.url())]).unwrap();
+    let inbox = settings.inbox().await.unwrap().expect("an inbox");
+    let claim = inbox.begin("k").await.unwrap();
+    assert!(matches!(claim, gcp_events_core::inbox::Claim::Fresh(_)));
+    assert!(Settings::default().inbox().await.unwrap().is_none());
+}

@@ -19,6 +19,8 @@ use gcp_events_core::{
 };
 use serde::Serialize;
 
+pub mod effects;
+
 /// The library's Cloud Run helpers (logging, listen address, shutdown signal), which the
 /// receivers use as they are.
 pub use gcp_events_core::cloud_run::{listen_addr, shutdown_signal};
@@ -179,12 +181,25 @@ impl EventHandler for Slow {
 /// set it runs unauthenticated, and building the service logs a warning saying so. Eventarc
 /// posts CloudEvents to `/`, so that CloudEvents path is added whenever the chosen auth can
 /// guard it: OIDC, or none at all (a signed URL cannot name an event kind there).
+///
+/// With `GCP_EVENTS_POSTGRES` it connects the transactional inbox, makes its table and
+/// `example_effects` when missing, and handles the [`effects`] kinds in its transactions (an
+/// unreachable database stops it at start).
 pub async fn service(settings: &Settings) -> Result<EventService, Box<dyn std::error::Error>> {
-    let builder = EventService::builder()
+    let mut builder = EventService::builder()
         .prefix("/gcp-events")
-        .kind_handler("slow", Slow)
-        .handler(PrintEvents)
-        .kind_handler("fail", AlwaysFail);
+        .kind_handler("slow", Slow);
+    match settings.inbox().await? {
+        None => builder = builder.handler(PrintEvents),
+        Some(inbox) => {
+            effects::setup(&inbox).await?;
+            builder = builder.handler(effects::PrintOthers).inbox(inbox);
+            for kind in effects::KINDS {
+                builder = builder.transactional_kind_handler(kind, effects::Effect);
+            }
+        }
+    }
+    let builder = builder.kind_handler("fail", AlwaysFail);
     let mut builder = settings.apply(builder).await?;
     if !settings.authenticates() {
         builder = builder.allow_unauthenticated();

@@ -2,59 +2,15 @@
 //! receivers (axum, warp, poem) must behave the same, and the codec example must round-trip.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod common;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use common::{next_line, receiver_command, start_with};
+use common::{exchange, exchange_bytes, next_line, post, post_with, receiver_command, start_with};
 use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
-
-async fn post(addr: SocketAddr, target: &str, body: &str) -> (u16, String) {
-    post_with(addr, target, "", body).await
-}
-
-/// POST with extra header lines (each ending in `\r\n`).
-async fn post_with(addr: SocketAddr, target: &str, headers: &str, body: &str) -> (u16, String) {
-    exchange(addr, "POST", target, headers, body).await
-}
-
-/// One request with any body on its own connection; the status and the body.
-async fn exchange_bytes(
-    addr: SocketAddr,
-    method: &str,
-    target: &str,
-    headers: &str,
-    body: &[u8],
-) -> (u16, String) {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let head = format!(
-        "{method} {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{headers}Content-Length: {}\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).await.unwrap();
-    stream.write_all(body).await.unwrap();
-    let mut out = Vec::new();
-    tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut out)
-        .await
-        .unwrap();
-    let out = String::from_utf8_lossy(&out).into_owned();
-    let status = out.split(' ').nth(1).unwrap().parse().unwrap();
-    let body = out.split("\r\n\r\n").nth(1).unwrap_or("").to_owned();
-    (status, body)
-}
-
-/// One request on its own connection; the status and the body.
-async fn exchange(
-    addr: SocketAddr,
-    method: &str,
-    target: &str,
-    headers: &str,
-    body: &str,
-) -> (u16, String) {
-    exchange_bytes(addr, method, target, headers, body.as_bytes()).await
-}
 
 /// The receiver prints each event as one JSON line, answers failures for kind `fail`, decodes
 /// push envelopes, and finishes an in-flight request after SIGTERM before exiting.
@@ -220,18 +176,6 @@ async fn check_receiver(bin: &str) {
         .expect("the receiver stopped after SIGTERM")
         .unwrap();
     assert!(exit.success(), "exit status {exit:?}");
-}
-
-/// One test per receiver binary, so a failure names the framework.
-macro_rules! per_receiver {
-    ($check:ident: $($name:ident => $bin:literal),* $(,)?) => {
-        $(
-            #[tokio::test]
-            async fn $name() {
-                $check(env!($bin)).await;
-            }
-        )*
-    };
 }
 
 per_receiver!(check_receiver:

@@ -43,6 +43,13 @@ pub enum SettingsError {
     /// Redis could not be reached at start.
     #[error("GCP_EVENTS_IDEMPOTENCY: cannot use Redis: {0}")]
     Redis(String),
+    /// `GCP_EVENTS_POSTGRES` is not a `postgres://` URL (credentials in it are replaced by
+    /// `***`).
+    #[error("GCP_EVENTS_POSTGRES={0:?}: use a postgres://user@host:port/database URL")]
+    Postgres(String),
+    /// PostgreSQL could not be reached at start, or its inbox table not made.
+    #[error("GCP_EVENTS_POSTGRES: cannot use PostgreSQL: {0}")]
+    PostgresUnavailable(String),
     /// `GCP_EVENTS_METRICS` is not `prometheus`.
     #[error("GCP_EVENTS_METRICS={0:?}: use `prometheus` (or leave it unset)")]
     Metrics(String),

@@ -12,6 +12,7 @@
 //! | `GCP_EVENTS_HANDLER_TIMEOUT_MS` | handler deadline in milliseconds: past it `504`, the handlers cancelled |
 //! | `GCP_EVENTS_MAX_IN_FLIGHT` | events handled at once; one more is `503` before its body is read |
 //! | `GCP_EVENTS_IDEMPOTENCY` | `memory`, or a `redis://host:port/` URL shared by every instance (feature `redis`) |
+//! | `GCP_EVENTS_POSTGRES` | a `postgres://` URL for the transactional inbox (feature `postgres`; the application connects with `Settings::inbox`) |
 //! | `GCP_EVENTS_METRICS` | `prometheus`: the service should serve its metrics (the exporter is the application's) |
 //! | `GCP_EVENTS_LOG_FORMAT` | `text` (default) or `json`, one Cloud Logging object per line |
 //!
@@ -48,6 +49,7 @@
 //! ```
 
 mod error;
+mod postgres;
 
 use std::time::Duration;
 
@@ -69,6 +71,7 @@ pub const KNOWN_SETTINGS: &[&str] = &[
     "GCP_EVENTS_HANDLER_TIMEOUT_MS",
     "GCP_EVENTS_MAX_IN_FLIGHT",
     "GCP_EVENTS_IDEMPOTENCY",
+    "GCP_EVENTS_POSTGRES",
     "GCP_EVENTS_METRICS",
     "GCP_EVENTS_LOG_FORMAT",
 ];
@@ -127,6 +130,9 @@ pub struct Settings {
     pub max_in_flight: Option<usize>,
     /// The idempotency store (`GCP_EVENTS_IDEMPOTENCY`).
     pub idempotency: Option<IdempotencySetting>,
+    /// The transactional inbox's database (`GCP_EVENTS_POSTGRES`), a checked `postgres://`
+    /// URL. `Debug` shows it without its password.
+    pub postgres: Option<String>,
     /// The metrics exporter to serve (`GCP_EVENTS_METRICS`).
     pub metrics: Option<MetricsSetting>,
     /// The log format (`GCP_EVENTS_LOG_FORMAT`).
@@ -145,6 +151,10 @@ impl std::fmt::Debug for Settings {
             .field("handler_timeout", &self.handler_timeout)
             .field("max_in_flight", &self.max_in_flight)
             .field("idempotency", &self.idempotency)
+            .field(
+                "postgres",
+                &self.postgres.as_deref().map(error::redacted_url),
+            )
             .field("metrics", &self.metrics)
             .field("log_format", &self.log_format)
             .finish()
@@ -214,6 +224,9 @@ impl Settings {
             max_in_flight: number("GCP_EVENTS_MAX_IN_FLIGHT")?
                 .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
             idempotency: var("GCP_EVENTS_IDEMPOTENCY").map(idempotency).transpose()?,
+            postgres: var("GCP_EVENTS_POSTGRES")
+                .map(postgres::checked_url)
+                .transpose()?,
             metrics: match var("GCP_EVENTS_METRICS") {
                 None => None,
                 Some("prometheus") => Some(MetricsSetting::Prometheus),
@@ -276,8 +289,9 @@ impl Settings {
 
     /// Applies every setting to `builder`: authentication (when set), the handler timeout, the
     /// bound on events in flight, idempotency (connecting to Redis, bounded like every store
-    /// call) and the unwrapped push's attribute headers. Metrics and the log format are the
-    /// application's to act on ([`metrics`](Self::metrics), [`log_format`](Self::log_format)).
+    /// call) and the unwrapped push's attribute headers. Metrics, the log format and the inbox are
+    /// the application's to act on ([`metrics`](Self::metrics), [`log_format`](Self::log_format),
+    /// `inbox`, feature `postgres`).
     pub async fn apply(
         &self,
         mut builder: EventServiceBuilder,

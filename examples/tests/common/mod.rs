@@ -2,11 +2,24 @@
 //! event lines it prints.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+/// One test per receiver binary, so a failure names the framework.
+#[allow(unused_macros)]
+macro_rules! per_receiver {
+    ($check:ident: $($name:ident => $bin:literal),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $name() {
+                $check(env!($bin)).await;
+            }
+        )*
+    };
+}
+
 use std::net::SocketAddr;
 use std::process::Stdio;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, BufReader, Lines};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdout, Command};
 
 pub(crate) struct Receiver {
@@ -85,4 +98,54 @@ pub(crate) async fn next_line(r: &mut Receiver) -> serde_json::Value {
         .unwrap()
         .expect("a line before the output closed");
     serde_json::from_str(&line).unwrap_or_else(|e| panic!("not one JSON line ({e}): {line}"))
+}
+
+pub(crate) async fn post(addr: SocketAddr, target: &str, body: &str) -> (u16, String) {
+    post_with(addr, target, "", body).await
+}
+
+/// POST with extra header lines (each ending in `\r\n`).
+pub(crate) async fn post_with(
+    addr: SocketAddr,
+    target: &str,
+    headers: &str,
+    body: &str,
+) -> (u16, String) {
+    exchange(addr, "POST", target, headers, body).await
+}
+
+/// One request with any body on its own connection; the status and the body.
+pub(crate) async fn exchange_bytes(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &str,
+    body: &[u8],
+) -> (u16, String) {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "{method} {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{headers}Content-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut out = Vec::new();
+    tokio::io::AsyncReadExt::read_to_end(&mut stream, &mut out)
+        .await
+        .unwrap();
+    let out = String::from_utf8_lossy(&out).into_owned();
+    let status = out.split(' ').nth(1).unwrap().parse().unwrap();
+    let body = out.split("\r\n\r\n").nth(1).unwrap_or("").to_owned();
+    (status, body)
+}
+
+/// One request on its own connection; the status and the body.
+pub(crate) async fn exchange(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &str,
+    body: &str,
+) -> (u16, String) {
+    exchange_bytes(addr, method, target, headers, body.as_bytes()).await
 }

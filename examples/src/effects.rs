@@ -1,0 +1,116 @@
+//! With `GCP_EVENTS_POSTGRES`: the receivers' transactional kinds, whose one effect (a row in
+//! `example_effects`) commits exactly once per delivery, with the inbox's done mark.
+//!
+//! | kind | what it does in the delivery's transaction |
+//! |---|---|
+//! | `effect` | inserts its row and succeeds |
+//! | `effect-fail` | inserts its row, then fails when the message attribute `fail` is `true` |
+//! | `effect-slow` | inserts its row, waits `ms` (query parameter, at most 60 000), succeeds |
+//! | `effect-crash` | inserts its row, then aborts the process before the commit |
+//!
+//! Each prints its event line only after the commit.
+
+use std::time::Duration;
+
+use gcp_events_core::inbox::PgInbox;
+use gcp_events_core::{
+    async_trait, Event, EventHandler, HandlerError, HandlerResult, TransactionalHandler,
+};
+use sqlx::PgConnection;
+
+use crate::PrintEvents;
+
+/// The transactional kinds.
+pub const KINDS: [&str; 4] = ["effect", "effect-fail", "effect-slow", "effect-crash"];
+
+/// The effects table (the inbox's own table is made by `Settings::inbox`).
+pub const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS example_effects (
+    message_id text,
+    kind text,
+    reference text,
+    at timestamptz DEFAULT now()
+)";
+
+/// Makes `example_effects` when missing.
+pub async fn setup(inbox: &PgInbox) -> Result<(), sqlx::Error> {
+    sqlx::raw_sql(SCHEMA).execute(inbox.pool()).await?;
+    Ok(())
+}
+
+/// The delivery's message id: the Pub/Sub message id, or else the CloudEvent id, or else the
+/// reference.
+fn message_id(event: &Event) -> String {
+    if let Some(id) = event.pubsub().ok().and_then(|m| m.message_id.clone()) {
+        return id;
+    }
+    match &event.context().cloud_event {
+        Some(ce) => ce.id.clone(),
+        None => event.reference().to_owned(),
+    }
+}
+
+/// The handler of every transactional kind (see the module docs).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Effect;
+
+#[async_trait]
+impl TransactionalHandler for Effect {
+    async fn handle(&self, event: &Event, db: &mut PgConnection) -> HandlerResult {
+        sqlx::query(
+            "INSERT INTO example_effects (message_id, kind, reference) VALUES ($1, $2, $3)",
+        )
+        .bind(message_id(event))
+        .bind(event.kind())
+        .bind(event.reference())
+        .execute(db)
+        .await?;
+        match event.kind() {
+            "effect-fail" => {
+                let fail = event
+                    .pubsub()
+                    .ok()
+                    .and_then(|m| m.attributes.get("fail"))
+                    .is_some_and(|v| v == "true");
+                if fail {
+                    return Err(HandlerError::new("effect-fail: the message says fail=true"));
+                }
+            }
+            "effect-slow" => {
+                let ms: u64 = match event.parameter("ms") {
+                    Some(ms) => ms.parse().map_err(|_| {
+                        HandlerError::new(format!("ms={ms:?} is not a number of milliseconds"))
+                    })?,
+                    None => 0,
+                };
+                tokio::time::sleep(Duration::from_millis(ms.min(60_000))).await;
+            }
+            "effect-crash" => {
+                // Dies with the row written and the transaction open: PostgreSQL aborts it.
+                eprintln!("effect-crash: aborting the process before the commit");
+                std::process::abort();
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    async fn committed(&self, event: &Event) {
+        if let Err(e) = PrintEvents.handle(event).await {
+            tracing::error!(error = %e, "could not print a committed event");
+        }
+    }
+}
+
+/// Prints every event except the transactional kinds', which print after their commit.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PrintOthers;
+
+#[async_trait]
+impl EventHandler for PrintOthers {
+    async fn handle(&self, event: &Event) -> HandlerResult {
+        if KINDS.contains(&event.kind()) {
+            return Ok(());
+        }
+        PrintEvents.handle(event).await
+    }
+}
