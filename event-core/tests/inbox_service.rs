@@ -3,79 +3,13 @@
 //! mark before the 2xx; every failure leaves nothing; duplicates never run twice.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use gcp_events_core::inbox::PgInbox;
-use gcp_events_core::testing::postgres::PostgresServer;
+use gcp_events_core::testing::inbox::{EffectWriter as Effects, EffectsDatabase};
 use gcp_events_core::testing::requests::TestPush;
 use gcp_events_core::testing::Recorder;
-use gcp_events_core::{
-    async_trait, ConfigError, Event, EventService, EventServiceBuilder, HandlerError,
-    HandlerResult, TransactionalHandler,
-};
-use sqlx::PgConnection;
-
-/// Writes one effect row for the delivery (the message id), then does what the message's
-/// `then` attribute says: `fail`, `panic`, `abort` (the process), `discard`, `sleep` (for
-/// `ms`), or nothing.
-#[derive(Clone, Default)]
-struct Effects {
-    attempts: Arc<AtomicUsize>,
-}
-
-#[async_trait]
-impl TransactionalHandler for Effects {
-    async fn handle(&self, event: &Event, db: &mut PgConnection) -> HandlerResult {
-        self.attempts.fetch_add(1, Ordering::SeqCst);
-        let message = event.pubsub().map_err(HandlerError::new)?;
-        let id = message.message_id.clone().unwrap_or_default();
-        sqlx::query("INSERT INTO effects (message_id) VALUES ($1)")
-            .bind(&id)
-            .execute(db)
-            .await?;
-        let attribute = |name: &str| message.attributes.get(name).map(String::as_str);
-        match attribute("then") {
-            Some("fail") => Err(HandlerError::new("told to fail")),
-            Some("panic") => panic!("told to panic"),
-            Some("abort") => std::process::abort(),
-            Some("discard") => Err(HandlerError::discard("told to discard")),
-            Some("sleep") => {
-                let ms = attribute("ms").and_then(|ms| ms.parse().ok()).unwrap_or(0);
-                tokio::time::sleep(Duration::from_millis(ms)).await;
-                Ok(())
-            }
-            _ => Ok(()),
-        }
-    }
-}
-
-struct Db {
-    server: PostgresServer,
-    inbox: PgInbox,
-}
-
-async fn database() -> Db {
-    let server = PostgresServer::start();
-    let inbox = PgInbox::connect(&server.url()).await.unwrap();
-    inbox.setup().await.unwrap();
-    sqlx::raw_sql("CREATE TABLE effects (message_id text)")
-        .execute(inbox.pool())
-        .await
-        .unwrap();
-    Db { server, inbox }
-}
-
-impl Db {
-    async fn rows(&self, message_id: &str) -> i64 {
-        sqlx::query_scalar("SELECT count(*) FROM effects WHERE message_id = $1")
-            .bind(message_id)
-            .fetch_one(self.inbox.pool())
-            .await
-            .unwrap()
-    }
-}
+use gcp_events_core::{ConfigError, EventService, EventServiceBuilder};
 
 fn builder(inbox: &PgInbox, effects: &Effects) -> EventServiceBuilder {
     EventService::builder()
@@ -94,7 +28,7 @@ const PATH: &str = "/gcp-events/events/order/1";
 
 #[tokio::test]
 async fn writes_commit_before_the_answer_and_a_done_duplicate_is_acknowledged_unrun() {
-    let db = database().await;
+    let db = EffectsDatabase::start().await;
     let effects = Effects::default();
     let service = builder(&db.inbox, &effects).build().unwrap();
     // Every delivery format, each its own delivery identity.
@@ -108,7 +42,7 @@ async fn writes_commit_before_the_answer_and_a_done_duplicate_is_acknowledged_un
         assert_eq!(service.handle(request).await.status(), 201, "{id}");
         assert_eq!(db.rows(id).await, 1, "committed before the answer: {id}");
     }
-    assert_eq!(effects.attempts.load(Ordering::SeqCst), 4);
+    assert_eq!(effects.attempts(), 4);
     // Redelivered: acknowledged, the handler not run, no second row.
     let again = [
         push("w").wrapped(PATH),
@@ -120,7 +54,7 @@ async fn writes_commit_before_the_answer_and_a_done_duplicate_is_acknowledged_un
         let response = service.handle(request).await;
         assert_eq!(response.status(), 200);
     }
-    assert_eq!(effects.attempts.load(Ordering::SeqCst), 4);
+    assert_eq!(effects.attempts(), 4);
     for id in ["w", "u", "b", "s"] {
         assert_eq!(db.rows(id).await, 1, "{id}");
     }
@@ -132,7 +66,7 @@ async fn writes_commit_before_the_answer_and_a_done_duplicate_is_acknowledged_un
 
 #[tokio::test]
 async fn an_in_flight_duplicate_is_refused_at_once_with_retry_after() {
-    let db = database().await;
+    let db = EffectsDatabase::start().await;
     let effects = Effects::default();
     let service = builder(&db.inbox, &effects).build().unwrap();
     let slow = push("1").attribute("then", "sleep").attribute("ms", "300");
@@ -152,12 +86,12 @@ async fn an_in_flight_duplicate_is_refused_at_once_with_retry_after() {
     assert_eq!(first.await.unwrap(), 201);
     assert_eq!(db.rows("1").await, 1);
     assert_eq!(service.handle(push("1").wrapped(PATH)).await.status(), 200);
-    assert_eq!(effects.attempts.load(Ordering::SeqCst), 1);
+    assert_eq!(effects.attempts(), 1);
 }
 
 #[tokio::test]
 async fn a_failure_a_panic_or_a_timeout_leaves_nothing_and_the_redelivery_commits_once() {
-    let db = database().await;
+    let db = EffectsDatabase::start().await;
     let effects = Effects::default();
     let service = builder(&db.inbox, &effects).build().unwrap();
     let attempts = [
@@ -194,7 +128,7 @@ async fn a_failure_a_panic_or_a_timeout_leaves_nothing_and_the_redelivery_commit
 
 #[tokio::test]
 async fn a_request_dropped_mid_handler_leaves_nothing() {
-    let db = database().await;
+    let db = EffectsDatabase::start().await;
     let effects = Effects::default();
     let service = builder(&db.inbox, &effects).build().unwrap();
     let slow = push("1").attribute("then", "sleep").attribute("ms", "400");
@@ -205,7 +139,7 @@ async fn a_request_dropped_mid_handler_leaves_nothing() {
     )
     .await;
     assert!(dropped.is_err());
-    assert_eq!(effects.attempts.load(Ordering::SeqCst), 1);
+    assert_eq!(effects.attempts(), 1);
     let started = Instant::now();
     loop {
         let status = service.handle(push("1").wrapped(PATH)).await.status();
@@ -221,7 +155,7 @@ async fn a_request_dropped_mid_handler_leaves_nothing() {
 
 #[tokio::test]
 async fn the_database_down_is_503_and_nothing_is_acknowledged_until_it_is_back() {
-    let mut db = database().await;
+    let mut db = EffectsDatabase::start().await;
     let effects = Effects::default();
     let service = builder(&db.inbox, &effects).build().unwrap();
     db.server.stop();
@@ -232,7 +166,7 @@ async fn the_database_down_is_503_and_nothing_is_acknowledged_until_it_is_back()
         assert!(response.headers().contains_key("retry-after"));
         assert!(started.elapsed() < Duration::from_secs(5), "bounded");
     }
-    assert_eq!(effects.attempts.load(Ordering::SeqCst), 0, "nothing ran");
+    assert_eq!(effects.attempts(), 0, "nothing ran");
     db.server.restart();
     for id in ["1", "2", "1", "2"] {
         let status = service.handle(push(id).wrapped(PATH)).await.status();
@@ -243,7 +177,7 @@ async fn the_database_down_is_503_and_nothing_is_acknowledged_until_it_is_back()
 
 #[tokio::test]
 async fn plain_handlers_run_in_order_inside_the_delivery_and_only_then_is_it_answered() {
-    let db = database().await;
+    let db = EffectsDatabase::start().await;
     let effects = Effects::default();
     let before = Recorder::new().named("before");
     let service = EventService::builder()
@@ -291,7 +225,7 @@ async fn a_process_that_dies_inside_the_transaction_leaves_nothing_and_the_redel
         service.handle(dying.wrapped(PATH)).await;
         unreachable!("the handler aborts the process");
     }
-    let db = database().await;
+    let db = EffectsDatabase::start().await;
     let child = std::process::Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
@@ -322,5 +256,5 @@ async fn a_process_that_dies_inside_the_transaction_leaves_nothing_and_the_redel
         break;
     }
     assert_eq!(db.rows("1").await, 1);
-    assert_eq!(effects.attempts.load(Ordering::SeqCst), 1);
+    assert_eq!(effects.attempts(), 1);
 }

@@ -65,6 +65,7 @@
 //! | R3 deadline, shedding | `r3_handler_timeout_is_504_and_cancels_the_handler`, `r3_overload_is_503_before_the_body_is_read` |
 //! | R4 idempotency | `r4_duplicate_of_a_handled_delivery_is_acknowledged_without_dispatch`, `r4_failed_deliveries_run_again_when_redelivered` (Redis: `event-core/tests/redis.rs`) |
 //! | R5 in progress, store failure | `r5_duplicate_in_progress_is_409_and_not_dispatched`, `r5_store_failure_refuses_or_dispatches_by_policy` |
+//! | R7 exactly-once effects (PostgreSQL) | `r7_inbox_commits_before_2xx_and_acknowledges_a_done_duplicate`, `r7_inbox_in_flight_duplicate_is_409_at_once`, `r7_inbox_failure_rolls_back_and_the_redelivery_commits_once` (crash, database down, retention: `event-core/tests/inbox*.rs`; receivers: `examples/tests/effects.rs`) |
 //! | R6 Host, request targets | `r6_exactly_one_valid_host_header`, `r6_unusual_request_targets_are_answered_cleanly` |
 //! | O1 metrics | `o1_metrics_count_every_outcome` (through every adapter; the recorder: [`metrics::CapturedMetrics`]) |
 //! | O2 trace context | `o2_trace_context_is_continued` (parsing: unit tests in `trace.rs`) |
@@ -82,6 +83,8 @@ pub mod cases;
 #[doc(hidden)]
 pub mod client;
 pub mod emulator;
+#[cfg(feature = "postgres")]
+pub mod inbox;
 pub mod metrics;
 pub mod postgres;
 pub mod redis;
@@ -329,6 +332,9 @@ macro_rules! conformance_suite {
             r4_failed_deliveries_run_again_when_redelivered,
             r5_duplicate_in_progress_is_409_and_not_dispatched,
             r5_store_failure_refuses_or_dispatches_by_policy,
+            r7_inbox_commits_before_2xx_and_acknowledges_a_done_duplicate,
+            r7_inbox_in_flight_duplicate_is_409_at_once,
+            r7_inbox_failure_rolls_back_and_the_redelivery_commits_once,
             r6_exactly_one_valid_host_header,
             r6_unusual_request_targets_are_answered_cleanly,
             o1_metrics_count_every_outcome,

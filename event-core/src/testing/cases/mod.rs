@@ -7,6 +7,8 @@ mod dispatch;
 mod formats;
 #[cfg(feature = "google-events")]
 mod google_events;
+#[cfg(feature = "postgres")]
+mod inbox;
 mod limits;
 mod routing;
 
@@ -16,6 +18,8 @@ pub use dispatch::*;
 pub use formats::*;
 #[cfg(feature = "google-events")]
 pub use google_events::*;
+#[cfg(feature = "postgres")]
+pub use inbox::*;
 pub use limits::*;
 pub use routing::*;
 
