@@ -124,6 +124,30 @@ pub trait TransactionalHandler: Send + Sync + 'static {
     }
 }
 
+#[cfg(feature = "postgres")]
+#[async_trait]
+impl<H: TransactionalHandler + ?Sized> TransactionalHandler for Arc<H> {
+    async fn handle(&self, event: &Event, db: &mut sqlx::PgConnection) -> HandlerResult {
+        (**self).handle(event, db).await
+    }
+
+    async fn committed(&self, event: &Event) {
+        (**self).committed(event).await;
+    }
+}
+
+#[cfg(feature = "postgres")]
+#[async_trait]
+impl<H: TransactionalHandler + ?Sized> TransactionalHandler for Box<H> {
+    async fn handle(&self, event: &Event, db: &mut sqlx::PgConnection) -> HandlerResult {
+        (**self).handle(event, db).await
+    }
+
+    async fn committed(&self, event: &Event) {
+        (**self).committed(event).await;
+    }
+}
+
 /// Makes a handler from an async closure that takes the event by value (a cheap clone).
 ///
 /// ```

@@ -1,5 +1,7 @@
 //! The fault simulation (`testing::simulation`): 10 000 messages, 20 % injected handler
-//! failures, 5 % duplicates, 2 % attempts past the ack deadline (SPEC E8, R3–R5).
+//! failures, 5 % duplicates, 2 % attempts past the ack deadline (SPEC E8, R3–R5); with the
+//! transactional inbox also 2 % deaths mid-transaction and 2 % answers lost after the commit,
+//! counted by committed rows on a real PostgreSQL (R7).
 //! `cargo test -p gcp-events-core --test simulation -- --nocapture` prints the reports.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -89,4 +91,64 @@ async fn without_idempotency_nothing_is_lost_but_duplicates_run_again() {
         report.handled_more_than_once > 100,
         "what idempotency prevents: {report:?}"
     );
+}
+
+/// R7 under faults: with the transactional inbox, every message's effect row is committed
+/// exactly once, although attempts fail, run past the deadline, die mid-transaction, and have
+/// their answers lost after the commit, and duplicates arrive alongside and after the ack.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_inbox_every_message_has_exactly_one_effect_row() {
+    use gcp_events_core::inbox::PgInbox;
+    use gcp_events_core::testing::postgres::PostgresServer;
+
+    let server = PostgresServer::start();
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(48)
+        .acquire_timeout(Duration::from_secs(2))
+        .connect(&server.url())
+        .await
+        .unwrap();
+    let inbox = PgInbox::from_pool(pool);
+    inbox.setup().await.unwrap();
+    let sim = Simulation {
+        crash_rate: 0.02,
+        lost_answer_rate: 0.02,
+        concurrency: 48,
+        ack_deadline: Duration::from_millis(200),
+        slow_for: Duration::from_millis(300),
+        ..Simulation::default()
+    };
+    let report = sim
+        .run_effects(&inbox, |app| {
+            EventService::builder()
+                .allow_unauthenticated()
+                .handler_timeout(Duration::from_millis(150)) // below the ack deadline
+                .inbox(inbox.clone())
+                .transactional_handler(app)
+        })
+        .await;
+    show("inbox effects", &report);
+    assert_eq!(
+        report.acknowledged, sim.messages,
+        "every message acknowledged"
+    );
+    assert_eq!(
+        report.acknowledged_unhandled, 0,
+        "none acknowledged without its row"
+    );
+    assert_eq!(
+        report.handled_once, sim.messages,
+        "one effect row per message"
+    );
+    assert_eq!(
+        report.handled_more_than_once, 0,
+        "no message's effect twice"
+    );
+    // The faults really happened.
+    let status = |s: u16| report.statuses.get(&s).copied().unwrap_or(0);
+    assert!(report.injected_failures > 1_000, "{report:?}");
+    assert!(report.injected_crashes > 100, "{report:?}");
+    assert!(report.lost_answers > 100, "{report:?}");
+    assert!(status(504) > 50, "{report:?}");
+    assert!(status(200) > 100, "{report:?}");
 }

@@ -1,13 +1,14 @@
 //! A fault simulation: a Pub/Sub-like deliverer against a service, counting what happened to
-//! every message (SPEC E8, R3–R5).
+//! every message (SPEC E8, R3–R5; R7 with [`Simulation::run_effects`], feature `postgres`).
 //!
 //! The deliverer behaves as Pub/Sub push does: it sends each message until one attempt is
 //! acknowledged (a 2xx within the ack deadline); a non-2xx is redelivered after a short
 //! backoff; an attempt still unanswered at the ack deadline is redelivered at once while the
 //! first keeps running (as on another instance); and some deliveries are duplicated for no
 //! reason, before or after the message was acknowledged. The application's handler fails a
-//! share of its attempts and runs past the deadline in others. Every choice comes from a
-//! seeded generator, so a run is reproducible.
+//! share of its attempts and runs past the deadline in others; with effects, it also dies
+//! mid-transaction (its request dropped) and answers get lost after the commit. Every choice
+//! comes from a seeded generator, so a run is reproducible.
 //!
 //! ```text
 //! let report = Simulation::default().run(|app| {
@@ -18,6 +19,9 @@
 //! }).await;
 //! assert_eq!(report.handled_once, report.messages);
 //! ```
+
+#[cfg(feature = "postgres")]
+mod effects;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
@@ -44,6 +48,13 @@ pub struct Simulation {
     pub ack_deadline: Duration,
     /// How long a slow attempt runs (more than the ack deadline).
     pub slow_for: Duration,
+    /// Share of handler attempts during which the instance dies (the request's future is
+    /// dropped mid-handler, after the handler's write): only in [`run_effects`](Self::run_effects)'s
+    /// handler.
+    pub crash_rate: f64,
+    /// Share of 2xx answers lost on the way back (a crash between the commit and the answer):
+    /// the deliverer redelivers as if none came.
+    pub lost_answer_rate: f64,
     /// Deliveries in flight at once.
     pub concurrency: usize,
     /// Seed of every random choice.
@@ -61,6 +72,8 @@ impl Default for Simulation {
             slow_rate: 0.02,
             ack_deadline: Duration::from_millis(50),
             slow_for: Duration::from_millis(80),
+            crash_rate: 0.0,
+            lost_answer_rate: 0.0,
             concurrency: 256,
             seed: 20_261_202,
         }
@@ -88,6 +101,10 @@ pub struct Report {
     pub injected_slow: usize,
     /// Duplicate deliveries sent on purpose.
     pub injected_duplicates: usize,
+    /// Handler attempts whose instance died mid-handler on purpose.
+    pub injected_crashes: usize,
+    /// 2xx answers lost on purpose.
+    pub lost_answers: usize,
     /// Attempts the deliverer stopped waiting for at the ack deadline.
     pub deadline_expiries: usize,
     /// Answers by status.
@@ -152,7 +169,22 @@ impl Simulation {
         let service = configure(Box::new(handler))
             .build()
             .expect("a valid simulation service");
+        let (acknowledged, mut report) = self.deliver_all(&service).await;
+        report.messages = self.messages;
+        report.injected_failures = app.failures.load(Ordering::SeqCst);
+        report.injected_slow = app.slow.load(Ordering::SeqCst);
+        for (n, acked) in acknowledged.iter().enumerate() {
+            let handled = app.handled[n].load(Ordering::SeqCst);
+            report.acknowledged += usize::from(*acked);
+            report.handled_once += usize::from(handled == 1);
+            report.handled_more_than_once += usize::from(handled > 1);
+            report.acknowledged_unhandled += usize::from(*acked && handled == 0);
+        }
+        report
+    }
 
+    /// Delivers every message until acknowledged; which were, and the log.
+    async fn deliver_all(&self, service: &EventService) -> (Vec<bool>, Report) {
         let started = Instant::now();
         let slots = Arc::new(Semaphore::new(self.concurrency.max(1)));
         let log = Arc::new(Mutex::new(Report::default()));
@@ -175,20 +207,10 @@ impl Simulation {
         }
         // Let attempts that outlived their deadline finish before counting.
         tokio::time::sleep(self.slow_for * 2).await;
-
         let mut report = std::mem::take(&mut *log.lock().expect("log"));
         report.messages = self.messages;
-        report.injected_failures = app.failures.load(Ordering::SeqCst);
-        report.injected_slow = app.slow.load(Ordering::SeqCst);
-        for (n, acked) in acknowledged.iter().enumerate() {
-            let handled = app.handled[n].load(Ordering::SeqCst);
-            report.acknowledged += usize::from(*acked);
-            report.handled_once += usize::from(handled == 1);
-            report.handled_more_than_once += usize::from(handled > 1);
-            report.acknowledged_unhandled += usize::from(*acked && handled == 0);
-        }
         report.elapsed_ms = started.elapsed().as_millis();
-        report
+        (acknowledged, report)
     }
 
     /// Delivers message `n` until it is acknowledged (at most 10 000 attempts).
@@ -205,40 +227,30 @@ impl Simulation {
         for attempt in 0..10_000u64 {
             if chance(self.seed, n as u64, attempt, 3) < self.duplicate_rate {
                 // A duplicate sent alongside: its answer acknowledges nothing.
-                let service = service.clone();
                 record(None, true, false);
-                tokio::spawn(async move {
-                    service
-                        .handle(push_request(&n.to_string(), n.to_string()))
-                        .await
-                });
+                drop(request(service, n));
             }
-            let request = {
-                let service = service.clone();
-                tokio::spawn(async move {
-                    service
-                        .handle(push_request(&n.to_string(), n.to_string()))
-                        .await
-                        .status()
-                })
-            };
-            match tokio::time::timeout(self.ack_deadline, request).await {
-                Ok(Ok(status)) if status.is_success() => {
-                    record(Some(status.as_u16()), false, false);
+            match tokio::time::timeout(self.ack_deadline, request(service, n)).await {
+                Ok(Ok(status)) if (200..300).contains(&status) => {
+                    record(Some(status), false, false);
+                    if chance(self.seed, n as u64, attempt, 6) < self.lost_answer_rate {
+                        // The answer never reached Pub/Sub: it redelivers.
+                        log.lock().expect("log").lost_answers += 1;
+                        continue;
+                    }
                     if chance(self.seed, n as u64, attempt, 4) < self.duplicate_rate {
                         // Redelivered for no reason after the ack.
-                        let late = service
-                            .handle(push_request(&n.to_string(), n.to_string()))
-                            .await
-                            .status();
-                        record(Some(late.as_u16()), true, false);
+                        if let Ok(late) = request(service, n).await {
+                            record(Some(late), true, false);
+                        }
                     }
                     return true;
                 }
                 Ok(Ok(status)) => {
-                    record(Some(status.as_u16()), false, false);
+                    record(Some(status), false, false);
                     tokio::time::sleep(Duration::from_millis(2)).await;
                 }
+                // The request's instance died (its future was dropped): no answer.
                 Ok(Err(_)) => record(None, false, false),
                 // The deadline passed; the attempt goes on, the message is sent again at once.
                 Err(_) => record(None, false, true),
@@ -246,4 +258,36 @@ impl Simulation {
         }
         false
     }
+}
+
+tokio::task_local! {
+    /// The running request's own abort handle: a handler "dies" by aborting it.
+    static THIS_REQUEST: tokio::task::AbortHandle;
+}
+
+/// Sends message `n` to `service` as a request task of its own, which a handler may abort to
+/// simulate its instance dying ([`die`]); its status, or the task's end.
+fn request(service: &EventService, n: usize) -> tokio::task::JoinHandle<u16> {
+    let service = service.clone();
+    let (tell, told) = tokio::sync::oneshot::channel();
+    let task = tokio::spawn(async move {
+        let Ok(this) = told.await else {
+            return 0;
+        };
+        let send = service.handle(push_request(&n.to_string(), n.to_string()));
+        THIS_REQUEST
+            .scope(this, async move { send.await.status().as_u16() })
+            .await
+    });
+    let _ = tell.send(task.abort_handle());
+    task
+}
+
+/// Ends the current request as a dead instance would: its future is dropped at the next await,
+/// whatever it held (a database transaction, a claim) abandoned mid-way.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(crate) async fn die() -> ! {
+    let _ = THIS_REQUEST.try_with(tokio::task::AbortHandle::abort);
+    std::future::pending::<()>().await;
+    unreachable!("an aborted task is never polled again")
 }
