@@ -30,3 +30,12 @@ async fn pubsub_emulator_delivers_every_push_shape_exactly_once() {
     )
     .await;
 }
+
+/// The real Pub/Sub emulator pushing to this adapter with the transactional inbox (R7).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pubsub_emulator_with_the_inbox_commits_one_row_per_message() {
+    gcp_events_core::testing::inbox::pubsub_emulator_with_the_inbox_commits_one_row_per_message(
+        start,
+    )
+    .await;
+}

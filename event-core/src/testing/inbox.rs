@@ -1,16 +1,20 @@
 //! Test parts for the transactional inbox (feature `postgres`): a PostgreSQL with an inbox and
 //! an `effects` table ready, and a transactional handler whose one effect is a row there.
 
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use sqlx::PgConnection;
 
 use crate::inbox::PgInbox;
+use crate::testing::emulator::{Message, PubSubEmulator, PushWrapper};
 use crate::testing::postgres::PostgresServer;
-use crate::{Event, HandlerError, HandlerResult, TransactionalHandler};
+use crate::{Event, EventService, HandlerError, HandlerResult, TransactionalHandler};
 
 /// A fresh PostgreSQL with the inbox's table and `effects (message_id text)`.
 pub struct EffectsDatabase {
@@ -63,16 +67,24 @@ impl EffectsDatabase {
 
 /// Writes one row into `effects` for the delivery (its Pub/Sub message id), then does what the
 /// message's `then` attribute says: `fail`, `panic`, `abort` (the process), `discard`, `sleep`
-/// (for `ms` milliseconds), or nothing. Counts its attempts.
+/// (for `ms` milliseconds), or nothing; with `fail_attempts` = N it fails the message's first N
+/// attempts. Counts its attempts.
 #[derive(Clone, Default, Debug)]
 pub struct EffectWriter {
     attempts: Arc<AtomicUsize>,
+    per_message: Arc<Mutex<HashMap<String, usize>>>,
 }
 
 impl EffectWriter {
     /// How many times it ran (committed or not).
     pub fn attempts(&self) -> usize {
         self.attempts.load(Ordering::SeqCst)
+    }
+
+    /// How many times it ran for one message.
+    pub fn attempts_of(&self, message_id: &str) -> usize {
+        let seen = self.per_message.lock().expect("attempts");
+        seen.get(message_id).copied().unwrap_or(0)
     }
 }
 
@@ -81,11 +93,22 @@ impl TransactionalHandler for EffectWriter {
     async fn handle(&self, event: &Event, db: &mut PgConnection) -> HandlerResult {
         self.attempts.fetch_add(1, Ordering::SeqCst);
         let message = event.pubsub().map_err(HandlerError::new)?;
+        let id = message.message_id.clone().unwrap_or_default();
+        let attempt = {
+            let mut seen = self.per_message.lock().expect("attempts");
+            let n = seen.entry(id.clone()).or_default();
+            *n += 1;
+            *n
+        };
         sqlx::query("INSERT INTO effects (message_id) VALUES ($1)")
-            .bind(message.message_id.as_deref().unwrap_or_default())
+            .bind(&id)
             .execute(db)
             .await?;
         let attribute = |name: &str| message.attributes.get(name).map(String::as_str);
+        let failing = attribute("fail_attempts").and_then(|n| n.parse::<usize>().ok());
+        if failing.is_some_and(|n| attempt <= n) {
+            return Err(HandlerError::new(format!("attempt {attempt} fails")));
+        }
         match attribute("then") {
             Some("fail") => Err(HandlerError::new("told to fail")),
             Some("panic") => panic!("told to panic"),
@@ -97,6 +120,68 @@ impl TransactionalHandler for EffectWriter {
                 Ok(())
             }
             _ => Ok(()),
+        }
+    }
+}
+
+/// The end-to-end case each adapter runs for R7: the real Pub/Sub emulator pushes ten messages
+/// to a receiver with the transactional inbox (served by the adapter's `start`); three fail
+/// their first two attempts and are redelivered by the emulator until they commit. Exactly one
+/// effect row per message, and no late duplicate adds one.
+pub async fn pubsub_emulator_with_the_inbox_commits_one_row_per_message<S, F>(start: S)
+where
+    S: Fn(EventService) -> F,
+    F: Future<Output = SocketAddr>,
+{
+    let db = EffectsDatabase::start().await;
+    let effects = EffectWriter::default();
+    let service = EventService::builder()
+        .allow_unauthenticated()
+        .handler_timeout(Duration::from_secs(5))
+        .inbox(db.inbox.clone())
+        .transactional_handler(effects.clone())
+        .build()
+        .expect("valid configuration");
+    let addr = start(service).await;
+
+    let emulator = PubSubEmulator::start().await;
+    emulator.create_topic("effects").await;
+    let endpoint = format!("http://{addr}/gcp-events/events/order/inbox");
+    emulator
+        .create_push_subscription("sub-inbox", "effects", &endpoint, PushWrapper::Wrapped, 10)
+        .await;
+    let messages: Vec<Message> = (0..10)
+        .map(|n| {
+            let attributes = if n % 3 == 1 {
+                vec![("fail_attempts".to_owned(), "2".to_owned())]
+            } else {
+                Vec::new()
+            };
+            (format!("order-{n}").into_bytes(), attributes)
+        })
+        .collect();
+    let ids = emulator.publish("effects", &messages).await;
+
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while db.all_rows().await < 10 {
+        assert!(
+            Instant::now() < deadline,
+            "not every message committed within 60 s: {} of 10",
+            db.all_rows().await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Watch a little longer: no late duplicate may add a row.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(db.all_rows().await, 10);
+    for (n, id) in ids.iter().enumerate() {
+        assert_eq!(db.rows(id).await, 1, "message {n} ({id}): one row");
+        if n % 3 == 1 {
+            assert_eq!(
+                effects.attempts_of(id),
+                3,
+                "message {n}: redelivered until it committed"
+            );
         }
     }
 }
