@@ -91,8 +91,6 @@ pub struct PgInbox {
     table: String,
     retention: Duration,
     namespace: String,
-    /// The claim statement, built once for the table.
-    claim_sql: String,
 }
 
 impl std::fmt::Debug for PgInbox {
@@ -105,16 +103,21 @@ impl std::fmt::Debug for PgInbox {
     }
 }
 
-/// Locks the key (without waiting) and, if that worked, inserts its mark: `held` false is a
-/// duplicate in progress; `marked` false, a key already done. Under the advisory lock no other
-/// transaction can hold an uncommitted mark for this key, so the insert never waits.
-fn claim_sql(table: &str) -> String {
-    format!(
-        "WITH lock AS (SELECT pg_try_advisory_xact_lock(hashtextextended($2, 0)) AS held), \
-         mark AS (INSERT INTO {table} (key) SELECT $1 FROM lock WHERE held \
-         ON CONFLICT (key) DO NOTHING RETURNING 1) \
-         SELECT held, EXISTS (SELECT 1 FROM mark) FROM lock"
-    )
+/// The claim's SQLSTATEs (raised by the table's claim function): in progress, and done.
+const IN_PROGRESS: &str = "GE409";
+const DONE: &str = "GE200";
+
+/// The statement that begins a delivery's transaction and claims `key` in the same round trip
+/// (a simple query: `BEGIN; SELECT {table}_claim(key)`). The key travels as hex digits, so no
+/// text of the sender's ever reaches the SQL, whatever the server's quoting settings.
+fn begin_and_claim(table: &str, key: &str) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(key.len() * 2);
+    for b in key.bytes() {
+        hex.push(char::from(DIGITS[usize::from(b >> 4)]));
+        hex.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    format!("BEGIN; SELECT {table}_claim(convert_from(decode('{hex}', 'hex'), 'UTF8'))")
 }
 
 /// A plain lower-case SQL identifier, optionally schema-qualified.
@@ -147,7 +150,6 @@ impl PgInbox {
         let table = "gcp_events_inbox".to_owned();
         Self {
             pool,
-            claim_sql: claim_sql(&table),
             table,
             retention: DEFAULT_RETENTION,
             namespace: "gcp-events".to_owned(),
@@ -161,7 +163,6 @@ impl PgInbox {
             return Err(InboxError::TableName(name.to_owned()));
         }
         name.clone_into(&mut self.table);
-        self.claim_sql = claim_sql(name);
         Ok(self)
     }
 
@@ -187,7 +188,14 @@ impl PgInbox {
         &self.pool
     }
 
-    /// The SQL that makes the table, for teams that run their own migrations.
+    /// The SQL that makes the table and its claim function, for teams that run their own
+    /// migrations (`CREATE … IF NOT EXISTS` and `CREATE OR REPLACE`: safe to run again).
+    ///
+    /// The function `{table}_claim(key)` takes a transaction-scoped advisory lock on the key
+    /// **without waiting** (`pg_try_advisory_xact_lock`) and inserts the key's done mark
+    /// (`ON CONFLICT DO NOTHING`); it raises SQLSTATE `GE409` when another transaction holds
+    /// the key, `GE200` when the key is done. Under the lock no other transaction can hold an
+    /// uncommitted mark for the key, so the insert never waits either.
     ///
     /// ```
     /// # async fn f(pool: sqlx::PgPool) {
@@ -199,7 +207,22 @@ impl PgInbox {
         let table = &self.table;
         let index = format!("{}_done_at", table.replace('.', "_"));
         format!(
-            "CREATE TABLE IF NOT EXISTS {table} (\n    key text PRIMARY KEY,\n    done_at timestamptz NOT NULL DEFAULT now()\n);\nCREATE INDEX IF NOT EXISTS {index} ON {table} (done_at);"
+            "CREATE TABLE IF NOT EXISTS {table} (
+    key text PRIMARY KEY,
+    done_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS {index} ON {table} USING brin (done_at);
+CREATE OR REPLACE FUNCTION {table}_claim(claimed text) RETURNS void LANGUAGE plpgsql AS $claim$
+BEGIN
+    IF NOT pg_try_advisory_xact_lock(hashtextextended('{table}:' || claimed, 0)) THEN
+        RAISE EXCEPTION 'gcp-events: delivery in progress' USING ERRCODE = '{IN_PROGRESS}';
+    END IF;
+    INSERT INTO {table} (key) VALUES (claimed) ON CONFLICT (key) DO NOTHING;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'gcp-events: delivery done' USING ERRCODE = '{DONE}';
+    END IF;
+END
+$claim$;"
         )
     }
 
@@ -212,28 +235,32 @@ impl PgInbox {
         Ok(())
     }
 
-    /// Opens a delivery's transaction and claims `key` without waiting (see the module docs).
+    /// Opens a delivery's transaction and claims `key` without waiting (see the module docs):
+    /// one round trip, `BEGIN` and the claim together.
     pub async fn begin(&self, key: &str) -> Result<Claim, InboxError> {
-        let mut tx = self.begin_unclaimed().await?;
-        let lock_key = format!("{}:{key}", self.table);
-        let (held, marked): (bool, bool) = sqlx::query_as(&self.claim_sql)
-            .bind(key)
-            .bind(lock_key)
-            .fetch_one(tx.connection())
-            .await
-            .map_err(InboxError::database)?;
-        if held && marked {
-            return Ok(Claim::Fresh(tx));
+        let conn = self.pool.acquire().await.map_err(InboxError::database)?;
+        let statement = begin_and_claim(&self.table, key);
+        match InboxTransaction::begin(conn, Some(statement)).await {
+            Ok(tx) => Ok(Claim::Fresh(tx)),
+            Err((tx, error)) => {
+                let claim = match error.as_database_error().and_then(|e| e.code()).as_deref() {
+                    Some(IN_PROGRESS) => Claim::InProgress,
+                    Some(DONE) => Claim::Done,
+                    _ => return Err(InboxError::database(error)),
+                };
+                // Nothing was written; end the failed transaction (and free the lock).
+                tx.abandon().await?;
+                Ok(claim)
+            }
         }
-        // Nothing was written; end the transaction (and free the lock, if taken) at once.
-        tx.rollback().await?;
-        Ok(if held { Claim::Done } else { Claim::InProgress })
     }
 
     /// A transaction without a claim, for a delivery that has no identity.
     pub(crate) async fn begin_unclaimed(&self) -> Result<InboxTransaction, InboxError> {
         let conn = self.pool.acquire().await.map_err(InboxError::database)?;
-        InboxTransaction::begin(conn).await
+        InboxTransaction::begin(conn, None)
+            .await
+            .map_err(|(_, e)| InboxError::database(e))
     }
 
     /// Removes up to `batch` done keys older than the retention; returns how many. Call it

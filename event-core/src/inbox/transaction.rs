@@ -39,15 +39,29 @@ impl std::fmt::Debug for InboxTransaction {
 }
 
 impl InboxTransaction {
-    /// Begins a transaction on `conn` (sqlx keeps count, so a nested `begin` on the
-    /// connection is a savepoint).
-    pub(super) async fn begin(conn: PoolConnection<Postgres>) -> Result<Self, InboxError> {
+    /// Begins a transaction on `conn` with `BEGIN`, or with `statement` (which begins it and
+    /// may do more in the same round trip). sqlx keeps count, so a nested `begin` on the
+    /// connection is a savepoint. On failure, the connection (closed when dropped) and why.
+    pub(super) async fn begin(
+        conn: PoolConnection<Postgres>,
+        statement: Option<String>,
+    ) -> Result<Self, (Self, sqlx::Error)> {
         // Not ended until it commits or rolls back: a failed or cancelled begin closes it.
         let mut tx = Self { conn, ended: false };
-        PgTransactionManager::begin(&mut tx.conn, None)
+        match PgTransactionManager::begin(&mut tx.conn, statement.map(Into::into)).await {
+            Ok(()) => Ok(tx),
+            Err(error) => Err((tx, error)),
+        }
+    }
+
+    /// Ends a transaction whose beginning statement failed after `BEGIN` (sqlx does not count
+    /// it, so this is a plain `ROLLBACK`); the connection then goes back to the pool.
+    pub(super) async fn abandon(mut self) -> Result<(), InboxError> {
+        sqlx::Executor::execute(&mut *self.conn, "ROLLBACK")
             .await
             .map_err(InboxError::database)?;
-        Ok(tx)
+        self.ended = true;
+        Ok(())
     }
 
     /// The connection the handlers write through; their writes commit with the done mark.

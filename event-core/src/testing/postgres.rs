@@ -20,6 +20,8 @@ pub struct PostgresServer {
     port: u16,
     user: Option<(u32, u32)>,
     child: Option<Child>,
+    /// `fsync` on: commits wait for the disk, as a production server's do.
+    durable: bool,
 }
 
 impl std::fmt::Debug for PostgresServer {
@@ -33,8 +35,19 @@ impl std::fmt::Debug for PostgresServer {
 
 impl PostgresServer {
     /// Makes a new cluster and starts it on a free port of 127.0.0.1, waiting until it accepts
-    /// connections. Panics with what to install when PostgreSQL is missing.
+    /// connections, with `fsync=off` (fast tests; a crash of the machine may lose commits,
+    /// never one of the server process). Panics with what to install when PostgreSQL is missing.
     pub fn start() -> Self {
+        Self::start_with(false)
+    }
+
+    /// As [`start`](Self::start), with `fsync` on: commits wait for the disk as a production
+    /// server's do (for benchmarks that must not flatter a design that writes more).
+    pub fn start_durable() -> Self {
+        Self::start_with(true)
+    }
+
+    fn start_with(durable: bool) -> Self {
         let bin = server_bin_dir();
         let user = unprivileged_user();
         let data = std::env::temp_dir().join(format!(
@@ -74,6 +87,7 @@ impl PostgresServer {
             port: 0,
             user,
             child: None,
+            durable,
         };
         for _ in 0..5 {
             server.port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
@@ -151,7 +165,15 @@ impl PostgresServer {
             ])
             .arg("-k")
             .arg(&self.data)
-            .args(["-c", "fsync=off", "-c", "max_connections=100"])
+            .args([
+                "-c",
+                if self.durable {
+                    "fsync=on"
+                } else {
+                    "fsync=off"
+                },
+            ])
+            .args(["-c", "max_connections=100"])
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         as_user(&mut command, self.user);
