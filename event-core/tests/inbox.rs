@@ -220,6 +220,44 @@ async fn cleanup_removes_only_expired_done_keys_in_batches() {
 }
 
 #[tokio::test]
+async fn the_background_cleanup_removes_expired_keys_until_none_are_left() {
+    let server = PostgresServer::start();
+    let inbox = inbox(&server).await.retention(Duration::from_secs(3600));
+    for i in 0..7 {
+        let tx = write_effect(inbox.begin(&format!("old/{i}")).await.unwrap(), "x")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    sqlx::query("UPDATE gcp_events_inbox SET done_at = now() - interval '2 hours'")
+        .execute(inbox.pool())
+        .await
+        .unwrap();
+    let kept = write_effect(inbox.begin("new/1").await.unwrap(), "y")
+        .await
+        .unwrap();
+    kept.commit().await.unwrap();
+    // Batches of 2: one tick removes all 7, batch after batch.
+    let cleaner = inbox.spawn_cleanup(Duration::from_millis(50), 2);
+    let started = Instant::now();
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(*) FROM gcp_events_inbox")
+            .fetch_one(inbox.pool())
+            .await
+            .unwrap()
+    };
+    while count().await != 1 {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "cleanup never ran"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    cleaner.abort();
+    assert!(matches!(inbox.begin("new/1").await.unwrap(), Claim::Done));
+}
+
+#[tokio::test]
 async fn a_database_that_is_down_is_an_error_within_the_acquire_bound() {
     let mut server = PostgresServer::start();
     let inbox = inbox(&server).await;

@@ -193,6 +193,8 @@ pub async fn service(settings: &Settings) -> Result<EventService, Box<dyn std::e
         None => builder = builder.handler(PrintEvents),
         Some(inbox) => {
             effects::setup(&inbox).await?;
+            // Done marks past their 7 days, removed hourly in batches of 1 000.
+            drop(inbox.spawn_cleanup(Duration::from_secs(3600), 1_000));
             builder = builder.handler(effects::PrintOthers).inbox(inbox);
             for kind in effects::KINDS {
                 builder = builder.transactional_kind_handler(kind, effects::Effect);

@@ -20,21 +20,23 @@
 //! A delivery without an identity (a plain JSON post) still runs in a transaction, without a
 //! claim: its writes are atomic but a repeat runs again.
 //!
-//! Per delivery: [`PgInbox::begin`] opens a transaction and, in one statement, takes a
-//! transaction-scoped advisory lock on the key **without waiting**
-//! (`pg_try_advisory_xact_lock`: a duplicate being handled elsewhere is
+//! Per delivery: [`PgInbox::begin`] opens a transaction and, in the same round trip, calls the
+//! table's claim function, which takes a transaction-scoped advisory lock on the key **without
+//! waiting** (`pg_try_advisory_xact_lock`: a duplicate being handled elsewhere is
 //! [`Claim::InProgress`] at once, never a wait on a row lock) and inserts the key's done mark
-//! (`ON CONFLICT DO NOTHING`: a key already there is [`Claim::Done`]). Otherwise
-//! [`Claim::Fresh`] hands over the transaction, in which the handlers write, and
-//! [`InboxTransaction::commit`] commits them and the mark together: one round trip for the
-//! claim, besides `BEGIN`, the handlers' own statements and `COMMIT`. Ending any other way
-//! leaves neither: a dead process's transaction is aborted by PostgreSQL.
+//! (a key already there is [`Claim::Done`]). Otherwise [`Claim::Fresh`] hands over the
+//! transaction, in which the handlers write, and [`InboxTransaction::commit`] commits them and
+//! the mark together: `BEGIN` with the claim, the handlers' own statements, `COMMIT` — the
+//! round trips of a bare transaction. Ending any other way leaves neither: a dead process's
+//! transaction is aborted by PostgreSQL.
 //!
-//! The table holds one row per done key (`key text primary key, done_at timestamptz`), made by
-//! [`PgInbox::setup`] or by your own migrations ([`PgInbox::schema_sql`]); an uncommitted mark
-//! is seen by nobody else. Done keys are kept for the retention (7 days by default, Pub/Sub's
-//! longest redelivery) and removed in small batches by [`PgInbox::cleanup`], which only sees
-//! committed keys older than the retention, so never one in progress.
+//! The table holds one row per done key (`key text primary key, done_at timestamptz`), made
+//! with its claim function by [`PgInbox::setup`] or by your own migrations
+//! ([`PgInbox::schema_sql`]); an uncommitted mark is seen by nobody else. Done keys are kept
+//! for the retention (7 days by default, Pub/Sub's longest redelivery) and removed in small
+//! batches by [`PgInbox::cleanup`] (on demand) or [`PgInbox::spawn_cleanup`] (in the
+//! background), which only see committed keys older than the retention, so never one in
+//! progress.
 //!
 //! Timeouts it relies on: getting a connection is bounded by 2 s ([`ACQUIRE_TIMEOUT`]: an
 //! exhausted pool or a database down is an error, which the service answers `503`), and the
@@ -261,6 +263,30 @@ $claim$;"
         InboxTransaction::begin(conn, None)
             .await
             .map_err(|(_, e)| InboxError::database(e))
+    }
+
+    /// Runs [`cleanup`](Self::cleanup) in the background every `every`, in batches of `batch`
+    /// until a batch comes back short; a failing database is logged and tried again at the
+    /// next tick. Abort the returned task to stop it (it stops with the runtime anyway).
+    pub fn spawn_cleanup(&self, every: Duration, batch: u32) -> tokio::task::JoinHandle<()> {
+        let inbox = self.clone();
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(every);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                loop {
+                    match inbox.cleanup(batch).await {
+                        Ok(removed) if removed >= u64::from(batch) => {}
+                        Ok(_) => break,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "inbox cleanup failed; trying again later");
+                            break;
+                        }
+                    }
+                }
+            }
+        })
     }
 
     /// Removes up to `batch` done keys older than the retention; returns how many. Call it
