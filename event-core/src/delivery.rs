@@ -11,6 +11,7 @@ use crate::error::{BoxError, RequestError};
 use crate::format::DeliveryFormat;
 use crate::payload::{Payload, PayloadError};
 use crate::pubsub::{self, AttributeHeaders, DecodedMessage};
+use crate::tasks::{self, CloudTasksContext, SchedulerContext, Source};
 
 /// The body, turned into what the event carries.
 pub(crate) struct Delivered {
@@ -20,6 +21,10 @@ pub(crate) struct Delivered {
     pub(crate) cloud_event: Option<CloudEventAttributes>,
     /// Present for an unwrapped push, whose message is made from headers and body.
     pub(crate) pubsub: Option<DecodedMessage>,
+    /// Present exactly for a Cloud Tasks delivery.
+    pub(crate) cloud_tasks: Option<CloudTasksContext>,
+    /// Present exactly for a Cloud Scheduler delivery.
+    pub(crate) scheduler: Option<SchedulerContext>,
 }
 
 /// What the delivery phase needs from the service's configuration.
@@ -54,6 +59,18 @@ where
         }
         _ => None,
     };
+    // A Cloud Tasks or Scheduler head is read (and refused if malformed) before the body.
+    let source_context = match format {
+        DeliveryFormat::CloudTasks => (
+            Some(tasks::cloud_tasks(headers).map_err(RequestError::InvalidSourceHeader)?),
+            None,
+        ),
+        DeliveryFormat::CloudScheduler => (
+            None,
+            Some(tasks::scheduler(headers).map_err(RequestError::InvalidSourceHeader)?),
+        ),
+        _ => (None, None),
+    };
     let bytes = body::read(body, settings.body_limit, body::declared_length(headers)).await?;
     if let Some(attributes) = binary {
         return Ok(Delivered {
@@ -61,6 +78,8 @@ where
             format,
             cloud_event: Some(attributes),
             pubsub: None,
+            cloud_tasks: None,
+            scheduler: None,
         });
     }
     match format {
@@ -77,6 +96,21 @@ where
                 payload,
                 cloud_event: None,
                 pubsub: Some(message),
+                cloud_tasks: None,
+                scheduler: None,
+            })
+        }
+        DeliveryFormat::CloudTasks | DeliveryFormat::CloudScheduler => {
+            let content_type = headers
+                .get(http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok());
+            Ok(Delivered {
+                format,
+                payload: Payload::from_json_or_bytes(bytes, content_type),
+                cloud_event: None,
+                pubsub: None,
+                cloud_tasks: source_context.0,
+                scheduler: source_context.1,
             })
         }
         _ => Ok(Delivered {
@@ -84,6 +118,8 @@ where
             payload: json_payload(bytes)?,
             cloud_event: None,
             pubsub: None,
+            cloud_tasks: None,
+            scheduler: None,
         }),
     }
 }
@@ -92,10 +128,20 @@ where
 fn detect(headers: &HeaderMap, unwrapped_configured: bool) -> Result<DeliveryFormat, RequestError> {
     match cloudevents::detect(headers).map_err(RequestError::InvalidCloudEvent)? {
         Some(format) => Ok(format),
-        None if unwrapped_configured || pubsub::is_unwrapped_push(headers) => {
-            Ok(DeliveryFormat::UnwrappedPush)
-        }
-        None => Ok(DeliveryFormat::JsonBody),
+        None => match Source::detect(headers) {
+            Some(Source::CloudTasks) => Ok(DeliveryFormat::CloudTasks),
+            Some(Source::CloudScheduler) => Ok(DeliveryFormat::CloudScheduler),
+            None => Ok(plain(headers, unwrapped_configured)),
+        },
+    }
+}
+
+/// Neither a CloudEvent nor a task or job: an unwrapped push, or JSON.
+fn plain(headers: &HeaderMap, unwrapped_configured: bool) -> DeliveryFormat {
+    if unwrapped_configured || pubsub::is_unwrapped_push(headers) {
+        DeliveryFormat::UnwrappedPush
+    } else {
+        DeliveryFormat::JsonBody
     }
 }
 
@@ -113,6 +159,8 @@ fn structured(bytes: Bytes) -> Result<Delivered, RequestError> {
         payload,
         cloud_event: Some(attributes),
         pubsub: None,
+        cloud_tasks: None,
+        scheduler: None,
     })
 }
 

@@ -69,6 +69,9 @@ pub(crate) enum RequestError {
     /// An unwrapped push whose metadata headers cannot be read: 400.
     #[error("invalid unwrapped push: {0}")]
     InvalidUnwrappedPush(crate::pubsub::DecodeError),
+    /// A Cloud Tasks or Cloud Scheduler header that cannot be read: 400, naming the header.
+    #[error("{0}")]
+    InvalidSourceHeader(crate::tasks::HeaderError),
     /// The request failed authentication: 401, 403 or 503.
     #[error("authentication failed: {0}")]
     Unauthenticated(AuthError),
@@ -139,7 +142,8 @@ impl RequestError {
             | Self::InvalidJson(_)
             | Self::InvalidCloudEvent(_)
             | Self::NotACloudEvent
-            | Self::InvalidUnwrappedPush(_) => StatusCode::BAD_REQUEST,
+            | Self::InvalidUnwrappedPush(_)
+            | Self::InvalidSourceHeader(_) => StatusCode::BAD_REQUEST,
             Self::HandlerFailed { .. } => failure_status,
             Self::Overloaded { .. } | Self::StoreUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::InProgress { .. } => StatusCode::CONFLICT,
@@ -168,6 +172,8 @@ impl RequestError {
             Self::InvalidCloudEvent(e) => format!("Invalid CloudEvent: {e}"),
             Self::NotACloudEvent => "Expected a CloudEvent".to_owned(),
             Self::InvalidUnwrappedPush(_) => "Invalid Pub/Sub push metadata".to_owned(),
+            // The header's name, never its value.
+            Self::InvalidSourceHeader(e) => format!("Invalid {} header", e.0),
             Self::Unauthenticated(e) => match e.status() {
                 StatusCode::FORBIDDEN => "Forbidden".to_owned(),
                 StatusCode::SERVICE_UNAVAILABLE => "Service unavailable".to_owned(),

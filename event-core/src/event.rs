@@ -285,8 +285,12 @@ pub struct EventContext {
     /// arrived as a CloudEvent (Eventarc), decoded from headers or the structured body.
     pub cloud_event: Option<crate::cloudevents::CloudEventAttributes>,
     /// How the event was delivered (wrapped push JSON, unwrapped push, CloudEvent binary or
-    /// structured).
+    /// structured, Cloud Tasks, Cloud Scheduler).
     pub format: crate::DeliveryFormat,
+    /// The task's queue, name, retry and execution counts…, when Cloud Tasks delivered it.
+    pub cloud_tasks: Option<crate::tasks::CloudTasksContext>,
+    /// The job's name and the run's schedule time, when Cloud Scheduler delivered it.
+    pub scheduler: Option<crate::tasks::SchedulerContext>,
 }
 
 impl EventContext {

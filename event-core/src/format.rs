@@ -9,6 +9,8 @@
 /// | `UnwrappedPush` | an `x-goog-pubsub-message-id` header, or the service configured for it | the raw message data | data = body, metadata and attributes from headers |
 /// | `CloudEventBinary` | a `ce-id`/`ce-source`/`ce-specversion`/`ce-type` header | the body (the event's data) | for `…pubsub.topic.v1.messagePublished`: the data decoded as a push envelope, topic from `ce-source` |
 /// | `CloudEventStructured` | `Content-Type: application/cloudevents+json` | the `data` (or decoded `data_base64`) member | as binary mode |
+/// | `CloudTasks` | `X-CloudTasks-QueueName` and `X-CloudTasks-TaskName` (no `ce-*` headers) | the body, any type | not a message; [`EventContext::cloud_tasks`](crate::EventContext::cloud_tasks) |
+/// | `CloudScheduler` | `X-CloudScheduler: true` and `X-CloudScheduler-JobName` | the body, any type | not a message; [`EventContext::scheduler`](crate::EventContext::scheduler) |
 ///
 /// A batch (`application/cloudevents-batch+json`) is no format: it is refused with 415.
 #[non_exhaustive]
@@ -24,6 +26,10 @@ pub enum DeliveryFormat {
     CloudEventBinary,
     /// A CloudEvent in structured content mode: the whole event is the JSON body.
     CloudEventStructured,
+    /// A Cloud Tasks HTTP target's task (see [`tasks`](crate::tasks)).
+    CloudTasks,
+    /// A Cloud Scheduler HTTP job's run (see [`tasks`](crate::tasks)).
+    CloudScheduler,
 }
 
 impl DeliveryFormat {

@@ -36,6 +36,7 @@ mod respond;
 mod route;
 mod service;
 pub mod settings;
+pub mod tasks;
 #[cfg(feature = "test-util")]
 pub mod testing;
 mod trace;

@@ -24,6 +24,8 @@ pub(crate) fn format_label(format: Option<DeliveryFormat>) -> &'static str {
         Some(DeliveryFormat::UnwrappedPush) => "unwrapped_push",
         Some(DeliveryFormat::CloudEventBinary) => "cloud_event_binary",
         Some(DeliveryFormat::CloudEventStructured) => "cloud_event_structured",
+        Some(DeliveryFormat::CloudTasks) => "cloud_tasks",
+        Some(DeliveryFormat::CloudScheduler) => "cloud_scheduler",
     }
 }
 
@@ -41,7 +43,7 @@ mod imp {
     const REQUESTS: &str = "gcp_events_requests_total";
     const DURATION: &str = "gcp_events_handler_duration_seconds";
     const IN_FLIGHT: &str = "gcp_events_in_flight";
-    const FORMATS: usize = 5;
+    const FORMATS: usize = 7;
     const OUTCOMES: usize = Outcome::ALL.len();
 
     fn format_index(format: Option<DeliveryFormat>) -> usize {
@@ -51,6 +53,8 @@ mod imp {
             Some(DeliveryFormat::UnwrappedPush) => 2,
             Some(DeliveryFormat::CloudEventBinary) => 3,
             Some(DeliveryFormat::CloudEventStructured) => 4,
+            Some(DeliveryFormat::CloudTasks) => 5,
+            Some(DeliveryFormat::CloudScheduler) => 6,
         }
     }
 

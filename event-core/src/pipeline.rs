@@ -113,12 +113,16 @@ where
         payload,
         cloud_event,
         pubsub,
+        cloud_tasks,
+        scheduler,
     } = delivered;
     let context = EventContext {
         trace: None,
         claims,
         cloud_event,
         format,
+        cloud_tasks,
+        scheduler,
     };
     let mut event = Event::assemble(kind, reference, parameters, payload, context, pubsub);
     // The trace: headers and CloudEvent first; the message attribute only when neither has one.

@@ -11,6 +11,8 @@
 //! | wrapped push (JSON envelope) | subscription + message id |
 //! | unwrapped push | `x-goog-pubsub-subscription-name` + `x-goog-pubsub-message-id` |
 //! | CloudEvent (binary or structured) | `source` + `id` |
+//! | Cloud Tasks | `X-CloudTasks-QueueName` + `X-CloudTasks-TaskName` |
+//! | Cloud Scheduler | `X-CloudScheduler-JobName` + `X-CloudScheduler-ScheduleTime` (none without a schedule time) |
 //!
 //! The kind and reference are part of it: one message delivered to two routes (two Eventarc
 //! triggers on one topic) is two deliveries, each handled once.
@@ -254,12 +256,24 @@ impl Idempotency {
 /// A delivery's key under `namespace` (used by the stores and the inbox alike), or `None` when
 /// it has no identity.
 pub(crate) fn delivery_key(namespace: &str, event: &Event) -> Option<String> {
-    let (tag, a, b) = match (&event.context().cloud_event, event.context().format) {
+    let context = event.context();
+    let schedule_time;
+    let (tag, a, b) = match (&context.cloud_event, context.format) {
         (Some(ce), _) => ("ce", ce.source.as_str(), ce.id.as_str()),
         (None, DeliveryFormat::JsonBody | DeliveryFormat::UnwrappedPush) => {
             let message = event.pubsub().ok()?;
             let id = message.message_id.as_deref()?;
             ("pubsub", message.subscription.as_str(), id)
+        }
+        // A task's retries carry its name; a Scheduler run's, its schedule time.
+        (None, DeliveryFormat::CloudTasks) => {
+            let task = context.cloud_tasks.as_ref()?;
+            ("tasks", task.queue_name.as_str(), task.task_name.as_str())
+        }
+        (None, DeliveryFormat::CloudScheduler) => {
+            let run = context.scheduler.as_ref()?;
+            schedule_time = run.schedule_time?.to_rfc3339();
+            ("scheduler", run.job_name.as_str(), schedule_time.as_str())
         }
         _ => return None,
     };

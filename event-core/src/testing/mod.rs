@@ -57,6 +57,7 @@
 //! | C4 unwrapped push | `c4_unwrapped_push_with_metadata`, `c4_unwrapped_push_without_metadata_by_configuration` |
 //! | C5 one event model | `c5_same_message_in_every_format_decodes_the_same` (and every C case reads `Event`) |
 //! | C6 typed Google event data | `c6_typed_firestore_data_reaches_the_handler` |
+//! | C7 Cloud Tasks and Cloud Scheduler | `c7_cloud_tasks_and_scheduler_are_recognised_with_their_context`, `c7_malformed_task_and_scheduler_headers_are_400`, `c7_retried_tasks_and_scheduler_runs_are_deduplicated` |
 //! | A1 OIDC checks | `a2_invalid_token_is_401_invalid_token` (forged, expired, wrong `aud`, two headers), `a4_genuine_token_is_dispatched_with_claims` |
 //! | A2 status codes | `a2_missing_token_is_401_with_bearer_challenge`, `a2_invalid_token_is_401_invalid_token`, `a2_disallowed_caller_is_403`, `a2_keys_unavailable_is_503_with_retry_after` |
 //! | A3 key cache | not HTTP behaviour: `event-core/tests/jwks.rs` against a real JWKS server |
@@ -90,6 +91,7 @@ pub mod postgres;
 pub mod redis;
 pub mod requests;
 pub mod simulation;
+mod tasks;
 
 use std::sync::{Arc, Mutex};
 
@@ -323,6 +325,9 @@ macro_rules! conformance_suite {
             c2_route_and_limits_come_before_the_format,
             c3_eventarc_mount_names_events_by_type_and_subject,
             c6_typed_firestore_data_reaches_the_handler,
+            c7_cloud_tasks_and_scheduler_are_recognised_with_their_context,
+            c7_malformed_task_and_scheduler_headers_are_400,
+            c7_retried_tasks_and_scheduler_runs_are_deduplicated,
             c4_unwrapped_push_with_metadata,
             c4_unwrapped_push_without_metadata_by_configuration,
             c5_same_message_in_every_format_decodes_the_same,

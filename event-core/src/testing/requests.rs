@@ -43,6 +43,7 @@ use http_body_util::Full;
 use serde_json::{json, Value};
 
 use crate::pubsub::PushEnvelope;
+pub use crate::testing::tasks::{TestSchedulerRun, TestTask};
 
 /// A Pub/Sub message, ready to be delivered in any of Google's formats.
 ///

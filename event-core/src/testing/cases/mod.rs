@@ -11,6 +11,7 @@ mod google_events;
 mod inbox;
 mod limits;
 mod routing;
+mod tasks;
 
 pub use auth::*;
 pub use delivery::*;
@@ -22,6 +23,7 @@ pub use google_events::*;
 pub use inbox::*;
 pub use limits::*;
 pub use routing::*;
+pub use tasks::*;
 
 use std::future::Future;
 use std::net::SocketAddr;
