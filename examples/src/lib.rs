@@ -9,6 +9,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use chrono::SecondsFormat;
 use gcp_events_core::cloud_run;
 use gcp_events_core::cloudevents::CloudEventAttributes;
 use gcp_events_core::google_events::DataError;
@@ -26,14 +27,17 @@ pub mod effects;
 pub use gcp_events_core::cloud_run::{listen_addr, shutdown_signal};
 
 /// Prints each event to stdout as one JSON line:
-/// `{"kind":…,"reference":…,"parameters":{…},"format":…,"payload":…,"cloud_event":{…},"pubsub":{…},"caller":{…},"data":{…},"data_type":…}`.
+/// `{"kind":…,"reference":…,"parameters":{…},"format":…,"payload":…,"cloud_event":{…},"pubsub":{…},"caller":{…},"cloud_tasks":{…},"scheduler":{…},"data":{…},"data_type":…}`.
 ///
 /// The payload is the JSON text exactly as received (numbers keep every digit); line breaks
 /// between its tokens become spaces so the event stays on one line. `pubsub` is present when
 /// the event holds a Pub/Sub message in any format (wrapped push, unwrapped push, Eventarc);
 /// `cloud_event` holds the decoded CloudEvent attributes when it arrived as one; a payload that
 /// is not JSON is printed as `payload_text` or `payload_base64` instead; `caller` when the request carried a verified OIDC
-/// token (its e-mail, subject and audience — never the token); `data` and `data_type` for a
+/// token (its e-mail, subject and audience — never the token); `cloud_tasks` (`queue_name`,
+/// `task_name`, `retry_count`, `execution_count`, `eta`, `previous_response`, `retry_reason`)
+/// or `scheduler` (`job_name`, `schedule_time`) for those sources, absent values omitted, with
+/// `format` `cloud_tasks` or `cloud_scheduler`; `data` and `data_type` for a
 /// CloudEvent whose type the catalog knows (its data decoded from protobuf or JSON, written as
 /// proto3 JSON, and the data's full message name). A whole line is written with one locked write, so
 /// lines of concurrent events never interleave.
@@ -60,12 +64,39 @@ struct Line<'a> {
     pubsub: Option<&'a DecodedMessage>,
     #[serde(skip_serializing_if = "Option::is_none")]
     caller: Option<Caller<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cloud_tasks: Option<TaskLine<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scheduler: Option<SchedulerLine<'a>>,
     /// For a CloudEvent whose type the catalog knows: its data decoded (protobuf or JSON) and
     /// written as its proto3 JSON form, and the data's full message name.
     #[serde(skip_serializing_if = "Option::is_none")]
     data: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     data_type: Option<&'static str>,
+}
+
+/// A Cloud Tasks delivery's context (absent values omitted; times in RFC 3339).
+#[derive(Serialize)]
+struct TaskLine<'a> {
+    queue_name: &'a str,
+    task_name: &'a str,
+    retry_count: u32,
+    execution_count: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    eta: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous_response: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retry_reason: Option<&'a str>,
+}
+
+/// A Cloud Scheduler delivery's context.
+#[derive(Serialize)]
+struct SchedulerLine<'a> {
+    job_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schedule_time: Option<String>,
 }
 
 /// The verified caller, when the receiver authenticates with OIDC (never the token).
@@ -121,6 +152,23 @@ pub fn event_line(event: &Event) -> Result<String, Box<dyn std::error::Error + S
             subject: c.subject.as_deref(),
             audience: &c.audience,
             signature_verified: c.signature_verified,
+        }),
+        cloud_tasks: event.context().cloud_tasks.as_ref().map(|t| TaskLine {
+            queue_name: &t.queue_name,
+            task_name: &t.task_name,
+            retry_count: t.retry_count,
+            execution_count: t.execution_count,
+            eta: t
+                .eta
+                .map(|at| at.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+            previous_response: t.previous_response,
+            retry_reason: t.retry_reason.as_deref(),
+        }),
+        scheduler: event.context().scheduler.as_ref().map(|s| SchedulerLine {
+            job_name: &s.job_name,
+            schedule_time: s
+                .schedule_time
+                .map(|at| at.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
         }),
         data,
         data_type,

@@ -105,6 +105,78 @@ async fn delivers_every_format_as_google_does() {
     }
 }
 
+/// Cloud Tasks and Cloud Scheduler (SPEC C7): the receiver prints each delivery with its
+/// context; a task the receiver refuses comes again with growing counts and the previous
+/// answer; a Scheduler run's plain-text octet-stream body is accepted.
+#[tokio::test]
+async fn delivers_cloud_tasks_and_scheduler_runs_with_their_context() {
+    let mut r = receiver(&[]).await;
+    let addr = r.addr;
+    let url = |kind: &str| format!("http://{addr}/gcp-events/events/{kind}/1");
+    let args = |url: &str, format: &'static str, data: &'static str| {
+        vec![
+            url.to_owned(),
+            "--format".to_owned(),
+            format.to_owned(),
+            "--data".to_owned(),
+            data.to_owned(),
+            "--message-id".to_owned(),
+            "welcome".to_owned(),
+            "--max-attempts".to_owned(),
+            "3".to_owned(),
+            "--min-backoff-ms".to_owned(),
+            "10".to_owned(),
+            "--json".to_owned(),
+        ]
+    };
+    let run = |args: Vec<String>| async move {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        push(&args).await
+    };
+
+    let (code, out) = run(args(&url("email"), "cloud-tasks", "send it")).await;
+    assert_eq!(code, 0, "{out}");
+    let line = next_line(&mut r).await;
+    assert_eq!(line["format"], "cloud_tasks", "{line}");
+    assert_eq!(line["payload_text"], "send it", "{line}");
+    let task = &line["cloud_tasks"];
+    assert_eq!(
+        (
+            &task["queue_name"],
+            &task["task_name"],
+            &task["retry_count"]
+        ),
+        (
+            &Value::from("push"),
+            &Value::from("welcome"),
+            &Value::from(0)
+        ),
+        "{line}"
+    );
+    assert!(task.get("previous_response").is_none(), "{line}");
+
+    // Kind `fail` prints, then fails: each retry shows the counts and the previous answer.
+    let (code, out) = run(args(&url("fail"), "cloud-tasks", "x")).await;
+    assert_eq!(code, 1, "dead-lettered after 3 attempts: {out}");
+    for attempt in 0..3u64 {
+        let line = next_line(&mut r).await;
+        let task = &line["cloud_tasks"];
+        assert_eq!(task["retry_count"], attempt, "{line}");
+        assert_eq!(task["execution_count"], attempt, "{line}");
+        if attempt > 0 {
+            assert_eq!(task["previous_response"], 400, "{line}");
+        }
+    }
+
+    let (code, out) = run(args(&url("nightly"), "cloud-scheduler", "run-nightly")).await;
+    assert_eq!(code, 0, "{out}");
+    let line = next_line(&mut r).await;
+    assert_eq!(line["format"], "cloud_scheduler", "{line}");
+    assert_eq!(line["payload_text"], "run-nightly", "{line}");
+    assert_eq!(line["scheduler"]["job_name"], "push", "{line}");
+    assert!(line["scheduler"]["schedule_time"].is_string(), "{line}");
+}
+
 #[tokio::test]
 async fn oidc_tokens_are_verified_by_the_receiver() {
     let jwks = free_addr();

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use gcp_events_core::testing::auth::{JwksServer, LocalOidc};
-use gcp_events_core::testing::requests::TestPush;
+use gcp_events_core::testing::requests::{TestPush, TestSchedulerRun, TestTask};
 use http_body_util::BodyExt as _;
 
 const USAGE: &str = "\
@@ -27,7 +27,12 @@ usage: push URL [options]
 Delivers Pub/Sub messages to URL as Google does, retrying non-acks.
 
   --format F            wrapped (default) | unwrapped | unwrapped-no-metadata | binary | structured
-                        (binary and structured: an Eventarc CloudEvent; Eventarc posts to /)
+                        | cloud-tasks | cloud-scheduler
+                        (binary and structured: an Eventarc CloudEvent; Eventarc posts to /;
+                        cloud-tasks: queue = the subscription's short name, task = the message
+                        id, retry and execution counts and the previous response growing with
+                        each retry; cloud-scheduler: job = the subscription's short name, one
+                        run per message with its own schedule time; attributes are not sent)
   --data TEXT           the message data (default {})
   --data-file PATH      the message data, from a file
   --attribute K=V       a message attribute (repeatable)
@@ -57,6 +62,8 @@ enum Format {
     UnwrappedNoMetadata,
     Binary,
     Structured,
+    CloudTasks,
+    CloudScheduler,
 }
 
 #[derive(Debug, Clone)]
@@ -80,6 +87,8 @@ struct Options {
     jwks_addr: String,
     print_settings: bool,
     json: bool,
+    /// When the run started: Scheduler runs are scheduled from it.
+    started: chrono::DateTime<chrono::Utc>,
 }
 
 fn parse(args: Vec<String>) -> Result<Options, String> {
@@ -103,6 +112,7 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
         jwks_addr: "127.0.0.1:8095".to_owned(),
         print_settings: false,
         json: false,
+        started: chrono::Utc::now(),
     };
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
@@ -120,6 +130,8 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
                     "unwrapped-no-metadata" => Format::UnwrappedNoMetadata,
                     "binary" => Format::Binary,
                     "structured" => Format::Structured,
+                    "cloud-tasks" => Format::CloudTasks,
+                    "cloud-scheduler" => Format::CloudScheduler,
                     other => return Err(format!("unknown format {other:?}")),
                 }
             }
@@ -179,13 +191,18 @@ fn settings(o: &Options) -> String {
     )
 }
 
-/// Message number `n`, as published: its id and publish time stay the same on redelivery.
-fn message(o: &Options, n: usize, token: Option<&str>) -> TestPush {
-    let id = match (&o.message_id, o.count) {
+/// Message number `n`'s id: `--message-id`, numbered with `--count`, or a fresh one.
+fn message_id(o: &Options, n: usize) -> String {
+    match (&o.message_id, o.count) {
         (Some(id), 1) => id.clone(),
         (Some(id), _) => format!("{id}-{n}"),
         (None, _) => format!("{}-{n}", std::process::id()),
-    };
+    }
+}
+
+/// Message number `n`, as published: its id and publish time stay the same on redelivery.
+fn message(o: &Options, n: usize, token: Option<&str>) -> TestPush {
+    let id = message_id(o, n);
     let mut push = TestPush::data(o.data.clone())
         .message_id(id)
         .subscription(o.subscription.clone())
@@ -202,11 +219,42 @@ fn message(o: &Options, n: usize, token: Option<&str>) -> TestPush {
     push
 }
 
-/// The request for attempt `attempt` (1-based) of a message: headers and body.
+/// Attempt `attempt` (1-based) of message `n` as a Cloud Tasks task (its counts grow with each
+/// retry, carrying the previous answer) or a Cloud Scheduler run (its schedule time stays).
+fn job_request(
+    o: &Options,
+    n: usize,
+    attempt: u32,
+    previous: Option<u16>,
+    token: Option<&str>,
+) -> http::Request<http_body_util::Full<bytes::Bytes>> {
+    let name = o.subscription.rsplit('/').next().unwrap_or("push");
+    let bearer = token.map(|t| ("authorization", format!("Bearer {t}")));
+    if o.format == Format::CloudTasks {
+        let mut task = TestTask::new(name, &message_id(o, n)).body(o.data.clone());
+        for _ in 1..attempt {
+            task = task.retried_after(previous.unwrap_or(500));
+        }
+        if let Some((header, value)) = bearer {
+            task = task.header(header, value);
+        }
+        return task.request("/");
+    }
+    let at = o.started + chrono::Duration::seconds(i64::try_from(n).unwrap_or(0));
+    let mut run = TestSchedulerRun::new(name, at).body(o.data.clone());
+    if let Some((header, value)) = bearer {
+        run = run.header(header, value);
+    }
+    run.request("/")
+}
+
+/// The request for attempt `attempt` (1-based) of message `n`: headers and body.
 async fn request(
     o: &Options,
-    message: &TestPush,
+    (n, message): (usize, &TestPush),
     attempt: u32,
+    previous: Option<u16>,
+    token: Option<&str>,
 ) -> Result<(http::HeaderMap, bytes::Bytes), String> {
     // Pub/Sub sets deliveryAttempt (wrapped push only) when the subscription dead-letters.
     let push = message.clone().delivery_attempt(attempt);
@@ -217,6 +265,7 @@ async fn request(
         Format::UnwrappedNoMetadata => push.unwrapped_without_metadata(path),
         Format::Binary => push.cloud_event_binary(path),
         Format::Structured => push.cloud_event_structured(path),
+        Format::CloudTasks | Format::CloudScheduler => job_request(o, n, attempt, previous, token),
     };
     let (parts, body) = request.into_parts();
     let body = body
@@ -251,14 +300,18 @@ async fn deliver(
 ) -> Result<(), String> {
     let mut backoff = o.min_backoff;
     let message = message(o, n, token);
+    let mut previous = None;
     for attempt in 1..=o.max_attempts {
-        let (headers, body) = request(o, &message, attempt).await?;
+        let (headers, body) = request(o, (n, &message), attempt, previous, token).await?;
         let started = Instant::now();
         let answer = client.post(&o.url).headers(headers).body(body).send().await;
         let took = started.elapsed().as_secs_f64() * 1000.0;
         let refusal = match answer {
             Ok(r) if r.status().is_success() => None,
-            Ok(r) => Some(format!("HTTP {}", r.status().as_u16())),
+            Ok(r) => {
+                previous = Some(r.status().as_u16());
+                Some(format!("HTTP {}", r.status().as_u16()))
+            }
             Err(e) => Some(format!("no answer: {e}")),
         };
         let delivered = {
