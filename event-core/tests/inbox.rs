@@ -45,6 +45,20 @@ async fn write_effect(
     }
 }
 
+/// `n` done keys `old/0`… whose marks are two hours old.
+async fn expired_keys(inbox: &PgInbox, n: usize) {
+    for i in 0..n {
+        let tx = write_effect(inbox.begin(&format!("old/{i}")).await.unwrap(), "x")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    sqlx::query("UPDATE gcp_events_inbox SET done_at = now() - interval '2 hours'")
+        .execute(inbox.pool())
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn effects_and_the_done_mark_commit_together_or_not_at_all() {
     let server = PostgresServer::start();
@@ -193,16 +207,7 @@ async fn two_inboxes_on_one_database_run_each_message_once() {
 async fn cleanup_removes_only_expired_done_keys_in_batches() {
     let server = PostgresServer::start();
     let inbox = inbox(&server).await.retention(Duration::from_secs(3600));
-    for i in 0..5 {
-        let tx = write_effect(inbox.begin(&format!("old/{i}")).await.unwrap(), "x")
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-    }
-    sqlx::query("UPDATE gcp_events_inbox SET done_at = now() - interval '2 hours'")
-        .execute(inbox.pool())
-        .await
-        .unwrap();
+    expired_keys(&inbox, 5).await;
     let fresh = write_effect(inbox.begin("new/1").await.unwrap(), "y")
         .await
         .unwrap();
@@ -223,16 +228,7 @@ async fn cleanup_removes_only_expired_done_keys_in_batches() {
 async fn the_background_cleanup_removes_expired_keys_until_none_are_left() {
     let server = PostgresServer::start();
     let inbox = inbox(&server).await.retention(Duration::from_secs(3600));
-    for i in 0..7 {
-        let tx = write_effect(inbox.begin(&format!("old/{i}")).await.unwrap(), "x")
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-    }
-    sqlx::query("UPDATE gcp_events_inbox SET done_at = now() - interval '2 hours'")
-        .execute(inbox.pool())
-        .await
-        .unwrap();
+    expired_keys(&inbox, 7).await;
     let kept = write_effect(inbox.begin("new/1").await.unwrap(), "y")
         .await
         .unwrap();

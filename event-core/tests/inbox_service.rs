@@ -26,6 +26,24 @@ fn push(id: &str) -> TestPush {
 
 const PATH: &str = "/gcp-events/events/order/1";
 
+/// Redelivers message `id` as Pub/Sub would while it is answered 409: a transaction whose
+/// connection was closed (a timeout, a dropped request, a dead process) holds its key until
+/// PostgreSQL has aborted it. The first other answer, within 5 s.
+async fn redeliver(service: &EventService, id: &str) -> u16 {
+    let started = Instant::now();
+    loop {
+        let status = service
+            .handle(push(id).wrapped(PATH))
+            .await
+            .status()
+            .as_u16();
+        if status != 409 || started.elapsed() > Duration::from_secs(5) {
+            return status;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 #[tokio::test]
 async fn writes_commit_before_the_answer_and_a_done_duplicate_is_acknowledged_unrun() {
     let db = EffectsDatabase::start().await;
@@ -108,16 +126,7 @@ async fn a_failure_a_panic_or_a_timeout_leaves_nothing_and_the_redelivery_commit
     }
     // After a timeout the connection is closed; the key is free once PostgreSQL has aborted
     // the transaction (a 409 until then, never a 2xx).
-    let started = Instant::now();
-    loop {
-        let status = service.handle(push("1").wrapped(PATH)).await.status();
-        if status == 409 && started.elapsed() < Duration::from_secs(5) {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            continue;
-        }
-        assert_eq!(status, 201);
-        break;
-    }
+    assert_eq!(redeliver(&service, "1").await, 201);
     assert_eq!(db.rows("1").await, 1);
     // A discard commits what was written, with the mark: acknowledged, never run again.
     let discard = push("2").attribute("then", "discard");
@@ -140,16 +149,7 @@ async fn a_request_dropped_mid_handler_leaves_nothing() {
     .await;
     assert!(dropped.is_err());
     assert_eq!(effects.attempts(), 1);
-    let started = Instant::now();
-    loop {
-        let status = service.handle(push("1").wrapped(PATH)).await.status();
-        if status == 409 && started.elapsed() < Duration::from_secs(5) {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            continue;
-        }
-        assert_eq!(status, 201);
-        break;
-    }
+    assert_eq!(redeliver(&service, "1").await, 201);
     assert_eq!(db.rows("1").await, 1);
 }
 
@@ -242,19 +242,10 @@ async fn a_process_that_dies_inside_the_transaction_leaves_nothing_and_the_redel
         "the child must abort: {child:?}"
     );
     // PostgreSQL aborts the dead connection's transaction: no row, no mark.
-    let started = Instant::now();
+    assert_eq!(db.rows("1").await, 0);
     let effects = Effects::default();
     let service = builder(&db.inbox, &effects).build().unwrap();
-    loop {
-        assert_eq!(db.rows("1").await, 0);
-        let status = service.handle(push("1").wrapped(PATH)).await.status();
-        if status == 409 && started.elapsed() < Duration::from_secs(5) {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            continue;
-        }
-        assert_eq!(status, 201, "the redelivery runs");
-        break;
-    }
+    assert_eq!(redeliver(&service, "1").await, 201, "the redelivery runs");
     assert_eq!(db.rows("1").await, 1);
     assert_eq!(effects.attempts(), 1);
 }

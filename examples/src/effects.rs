@@ -10,8 +10,6 @@
 //!
 //! Each prints its event line only after the commit.
 
-use std::time::Duration;
-
 use gcp_events_core::inbox::PgInbox;
 use gcp_events_core::{
     async_trait, Event, EventHandler, HandlerError, HandlerResult, TransactionalHandler,
@@ -75,15 +73,7 @@ impl TransactionalHandler for Effect {
                     return Err(HandlerError::new("effect-fail: the message says fail=true"));
                 }
             }
-            "effect-slow" => {
-                let ms: u64 = match event.parameter("ms") {
-                    Some(ms) => ms.parse().map_err(|_| {
-                        HandlerError::new(format!("ms={ms:?} is not a number of milliseconds"))
-                    })?,
-                    None => 0,
-                };
-                tokio::time::sleep(Duration::from_millis(ms.min(60_000))).await;
-            }
+            "effect-slow" => tokio::time::sleep(crate::wait_asked(event)?).await,
             "effect-crash" => {
                 // Dies with the row written and the transaction open: PostgreSQL aborts it.
                 eprintln!("effect-crash: aborting the process before the commit");

@@ -211,15 +211,21 @@ pub struct Slow;
 #[async_trait]
 impl EventHandler for Slow {
     async fn handle(&self, event: &Event) -> HandlerResult {
-        let ms: u64 = match event.parameter("ms") {
-            Some(ms) => ms.parse().map_err(|_| {
-                HandlerError::new(format!("ms={ms:?} is not a number of milliseconds"))
-            })?,
-            None => 0,
-        };
-        tokio::time::sleep(Duration::from_millis(ms.min(60_000))).await;
+        tokio::time::sleep(wait_asked(event)?).await;
         Ok(())
     }
+}
+
+/// The `ms` query parameter as a wait (at most 60 s; none when absent); not a number is an
+/// error.
+pub fn wait_asked(event: &Event) -> Result<Duration, HandlerError> {
+    let ms: u64 = match event.parameter("ms") {
+        Some(ms) => ms
+            .parse()
+            .map_err(|_| HandlerError::new(format!("ms={ms:?} is not a number of milliseconds")))?,
+        None => 0,
+    };
+    Ok(Duration::from_millis(ms.min(60_000)))
 }
 
 /// The service every example receiver mounts: prints every event, fails kind `fail`, waits

@@ -99,6 +99,34 @@ use async_trait::async_trait;
 
 use crate::{Event, EventHandler, HandlerError, HandlerResult};
 
+/// Waits for a child server to come up: `true` once `ready`, `false` (the child forgotten)
+/// when it exited first, a panic naming `what` after `within`.
+pub(crate) fn wait_until_up(
+    child: &mut Option<std::process::Child>,
+    within: std::time::Duration,
+    what: &str,
+    ready: impl Fn() -> bool,
+) -> bool {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        let exited = child
+            .as_mut()
+            .is_none_or(|c| c.try_wait().ok().flatten().is_some());
+        if exited {
+            *child = None;
+            return false;
+        }
+        if ready() {
+            return true;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no {what} within {within:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 /// A wrapped push of `data` with `message_id` (subscription `projects/p/subscriptions/s`),
 /// posted to `/gcp-events/events/k/r` with a `Host`, as a request for
 /// [`EventService::handle`](crate::EventService::handle).

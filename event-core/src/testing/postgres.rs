@@ -11,7 +11,7 @@ use std::net::{Ipv4Addr, TcpListener};
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A `postgres` child process with its own data directory; stopped and removed when dropped.
 pub struct PostgresServer {
@@ -113,18 +113,7 @@ impl PostgresServer {
 
     /// Whether it accepts connections now (`pg_isready`).
     pub fn is_ready(&self) -> bool {
-        Command::new(self.bin.join("pg_isready"))
-            .args([
-                "-q",
-                "-h",
-                "127.0.0.1",
-                "-t",
-                "1",
-                "-p",
-                &self.port.to_string(),
-            ])
-            .status()
-            .is_ok_and(|s| s.success())
+        pg_isready(&self.bin, self.port)
     }
 
     /// Stops the server by its PID (SIGINT: a fast shutdown) and waits for it to exit; the
@@ -181,26 +170,11 @@ impl PostgresServer {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start postgres from {}: {e}", self.bin.display()));
         self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let exited = self
-                .child
-                .as_mut()
-                .is_none_or(|c| c.try_wait().ok().flatten().is_some());
-            if exited {
-                self.child = None;
-                return false;
-            }
-            if self.is_ready() {
-                return true;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "postgres did not accept connections on port {} within 30 s",
-                self.port
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let (bin, port) = (self.bin.clone(), self.port);
+        let what = format!("postgres accepting connections on port {port}");
+        super::wait_until_up(&mut self.child, Duration::from_secs(30), &what, || {
+            pg_isready(&bin, port)
+        })
     }
 }
 
@@ -209,6 +183,14 @@ impl Drop for PostgresServer {
         self.stop();
         let _ = std::fs::remove_dir_all(&self.data);
     }
+}
+
+/// Whether the server on `port` accepts connections (Debian's `pg_isready`, 1 s at most).
+fn pg_isready(bin: &Path, port: u16) -> bool {
+    Command::new(bin.join("pg_isready"))
+        .args(["-q", "-h", "127.0.0.1", "-t", "1", "-p", &port.to_string()])
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
