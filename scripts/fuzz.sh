@@ -15,13 +15,17 @@ if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
 fi
 targets=(pubsub_decode json_check unwrapped_headers cloudevent_binary cloudevent_structured jwt event_url pipeline google_events)
 
+# A target's dictionary (fuzz/<target>.dict), when it has one: the tokens it must guess.
+dict() { if [[ -f "$1.dict" ]]; then echo "-dict=$1.dict"; fi; }
+
 if [[ "${1:-}" == "--smoke" ]]; then
     cargo +nightly fuzz build -s none -O
     for t in "${targets[@]}"; do
         scratch=$(mktemp -d)
         log=$(mktemp)
         # New inputs go to the scratch corpus; the committed seeds are only read.
-        if ! cargo +nightly fuzz run -s none -O "$t" "$scratch" "seeds/$t" -- \
+        # shellcheck disable=SC2046 # an absent dictionary is no argument at all
+        if ! cargo +nightly fuzz run -s none -O "$t" "$scratch" "seeds/$t" -- $(dict "$t") \
             -max_total_time=7 -print_final_stats=1 >"$log" 2>&1; then
             tail -n 60 "$log" >&2
             echo "fuzz target $t failed (above: the end of its output)" >&2
@@ -36,6 +40,7 @@ fi
 (( $# )) && targets=("$@")
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"
-    cargo +nightly fuzz run -s none -O "$t" "corpus/$t" "seeds/$t" -- \
+    # shellcheck disable=SC2046
+    cargo +nightly fuzz run -s none -O "$t" "corpus/$t" "seeds/$t" -- $(dict "$t") \
         -runs=10000000 -max_total_time=1200 -print_final_stats=1 -rss_limit_mb=2048
 done
