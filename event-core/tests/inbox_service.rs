@@ -249,3 +249,30 @@ async fn a_process_that_dies_inside_the_transaction_leaves_nothing_and_the_redel
     assert_eq!(db.rows("1").await, 1);
     assert_eq!(effects.attempts(), 1);
 }
+
+/// The inbox's answers count like the idempotency store's (O1): a done or in-flight duplicate
+/// is `duplicate`, the database down a refusal, a committed delivery `handled`.
+#[tokio::test]
+async fn its_outcomes_are_counted_like_the_stores() {
+    use gcp_events_core::testing::metrics::CapturedMetrics;
+
+    let metrics = CapturedMetrics::install();
+    let label = ("test", "inbox_outcomes");
+    let mut db = EffectsDatabase::start().await;
+    let effects = Effects::default();
+    let service = builder(&db.inbox, &effects)
+        .metrics_label(label.0, label.1)
+        .build()
+        .unwrap();
+    let count = |outcome: &str| {
+        metrics.counter("gcp_events_requests_total", &[label, ("outcome", outcome)])
+    };
+    assert_eq!(service.handle(push("1").wrapped(PATH)).await.status(), 201);
+    assert_eq!(service.handle(push("1").wrapped(PATH)).await.status(), 200);
+    db.server.stop();
+    assert_eq!(service.handle(push("2").wrapped(PATH)).await.status(), 503);
+    assert_eq!(
+        (count("handled"), count("duplicate"), count("refused")),
+        (1, 1, 1)
+    );
+}
