@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use crate::event::Event;
-use crate::handler::{HandlerError, HandlerResult, Handlers, Route};
+use crate::handler::{HandlerError, Handlers, Route};
 
 /// The delivery's database connection, inside its inbox transaction (feature `postgres`).
 #[cfg(feature = "postgres")]
@@ -59,13 +59,7 @@ pub(crate) async fn run(
 pub(crate) async fn committed(handlers: &Handlers<'_>, event: &Event) {
     for route in handlers {
         if let Route::Transactional(handler) = route {
-            let call =
-                || -> Pin<Box<dyn Future<Output = ()> + Send + '_>> { handler.committed(event) };
-            let told = match catch_unwind(AssertUnwindSafe(call)) {
-                Ok(future) => CatchUnwind(future).await.map_err(panic_text),
-                Err(panic) => Err(panic_text(panic)),
-            };
-            if let Err(panic) = told {
+            if let Err(panic) = guarded(|| handler.committed(event)).await {
                 tracing::error!(error = %panic, "after-commit hook failed (the delivery is committed)");
             }
         }
@@ -85,9 +79,9 @@ fn render(e: &HandlerError) -> String {
 }
 
 /// Calls one handler; a panic, while creating or while polling its future, becomes `Err(text)`.
-async fn guarded<'a>(
-    call: impl FnOnce() -> Pin<Box<dyn Future<Output = HandlerResult> + Send + 'a>>,
-) -> Result<HandlerResult, String> {
+async fn guarded<'a, T>(
+    call: impl FnOnce() -> Pin<Box<dyn Future<Output = T> + Send + 'a>>,
+) -> Result<T, String> {
     let future = catch_unwind(AssertUnwindSafe(call)).map_err(panic_text)?;
     CatchUnwind(future).await.map_err(panic_text)
 }

@@ -12,17 +12,16 @@ use crate::dispatch::{self, Dispatch};
 use crate::error::{BoxError, RequestError};
 use crate::event::Event;
 use crate::handler::Handlers;
-use crate::idempotency::{delivery_key, STORE_TIMEOUT};
+use crate::idempotency::{self, delivery_key, StoreError};
 use crate::inbox::{Claim, InboxError, PgInbox};
 use crate::outcome::Outcome;
 use crate::respond::ResponseBody;
 
 /// A database step, bounded like every store call: one that takes longer has failed.
 async fn bounded<T>(step: impl Future<Output = Result<T, InboxError>>) -> Result<T, BoxError> {
-    match tokio::time::timeout(STORE_TIMEOUT, step).await {
-        Ok(done) => done.map_err(Into::into),
-        Err(_) => Err("the inbox database did not answer within 2 s".into()),
-    }
+    idempotency::bounded(async { step.await.map_err(StoreError::new) })
+        .await
+        .map_err(Into::into)
 }
 
 /// Begin and claim, dispatch in the transaction (under the deadline), commit or roll back,

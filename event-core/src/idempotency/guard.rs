@@ -38,12 +38,14 @@ pub(crate) struct ClaimGuard {
 }
 
 /// A store call, bounded by [`STORE_TIMEOUT`]: a store that hangs is a store that failed.
-async fn bounded<T>(call: impl Future<Output = Result<T, StoreError>>) -> Result<T, StoreError> {
+pub(crate) async fn bounded<T>(
+    call: impl Future<Output = Result<T, StoreError>>,
+) -> Result<T, StoreError> {
     tokio::time::timeout(STORE_TIMEOUT, call)
         .await
         .unwrap_or_else(|_| {
             Err(StoreError::new(
-                "the idempotency store did not answer within 2 s",
+                "the store (idempotency or inbox) did not answer within 2 s",
             ))
         })
 }

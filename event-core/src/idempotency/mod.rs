@@ -70,6 +70,9 @@ use crate::error::BoxError;
 use crate::event::Event;
 use crate::format::DeliveryFormat;
 
+/// The inbox bounds its database steps like the store calls.
+#[cfg(feature = "postgres")]
+pub(crate) use guard::bounded;
 pub(crate) use guard::{claim, Skip};
 pub use memory::MemoryStore;
 #[cfg(feature = "redis")]
@@ -112,7 +115,7 @@ pub enum Claim {
 }
 
 /// Lower-case hex, without a formatter per byte.
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {

@@ -113,12 +113,7 @@ const DONE: &str = "GE200";
 /// (a simple query: `BEGIN; SELECT {table}_claim(key)`). The key travels as hex digits, so no
 /// text of the sender's ever reaches the SQL, whatever the server's quoting settings.
 fn begin_and_claim(table: &str, key: &str) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::with_capacity(key.len() * 2);
-    for b in key.bytes() {
-        hex.push(char::from(DIGITS[usize::from(b >> 4)]));
-        hex.push(char::from(DIGITS[usize::from(b & 0xf)]));
-    }
+    let hex = crate::idempotency::hex(key.as_bytes());
     format!("BEGIN; SELECT {table}_claim(convert_from(decode('{hex}', 'hex'), 'UTF8'))")
 }
 

@@ -127,6 +127,22 @@ pub(crate) fn wait_until_up(
     }
 }
 
+/// `POST path` with `Host: localhost`, these headers in order, and the body: the kit's
+/// request builders all end here.
+pub(crate) fn post_request(
+    path: &str,
+    headers: &[(String, String)],
+    body: bytes::Bytes,
+) -> http::Request<http_body_util::Full<bytes::Bytes>> {
+    let mut request = http::Request::post(path).header("host", "localhost");
+    for (name, value) in headers {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    request
+        .body(http_body_util::Full::new(body))
+        .expect("a valid request (check the path and headers)")
+}
+
 /// A wrapped push of `data` with `message_id` (subscription `projects/p/subscriptions/s`),
 /// posted to `/gcp-events/events/k/r` with a `Host`, as a request for
 /// [`EventService::handle`](crate::EventService::handle).

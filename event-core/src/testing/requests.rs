@@ -166,16 +166,11 @@ impl TestPush {
     fn request(
         &self,
         path: &str,
-        headers: Vec<(String, String)>,
+        mut headers: Vec<(String, String)>,
         body: Bytes,
     ) -> http::Request<Full<Bytes>> {
-        let mut request = http::Request::post(path).header("host", "localhost");
-        for (name, value) in headers.iter().chain(&self.headers) {
-            request = request.header(name.as_str(), value.as_str());
-        }
-        request
-            .body(Full::new(body))
-            .expect("a valid request (check the path and headers)")
+        headers.extend(self.headers.iter().cloned());
+        crate::testing::post_request(path, &headers, body)
     }
 
     /// A wrapped push (the default push format): the JSON envelope, data in base64.

@@ -29,16 +29,6 @@ fn short(name: &str) -> String {
     name.rsplit('/').next().unwrap_or(name).to_owned()
 }
 
-fn post(path: &str, headers: &[(String, String)], body: Bytes) -> http::Request<Full<Bytes>> {
-    let mut request = http::Request::post(path).header("host", "localhost");
-    for (name, value) in headers {
-        request = request.header(name.as_str(), value.as_str());
-    }
-    request
-        .body(Full::new(body))
-        .expect("a valid request (check the path and headers)")
-}
-
 impl TestTask {
     /// A task of `queue` (a short name or `projects/…/queues/NAME`) named `task`.
     pub fn new(queue: &str, task: &str) -> Self {
@@ -150,7 +140,7 @@ impl TestTask {
 
     /// The request, posted to `path`.
     pub fn request(&self, path: &str) -> http::Request<Full<Bytes>> {
-        post(path, &self.headers(), self.body.clone())
+        super::post_request(path, &self.headers(), self.body.clone())
     }
 }
 
@@ -225,6 +215,6 @@ impl TestSchedulerRun {
 
     /// The request, posted to `path`.
     pub fn request(&self, path: &str) -> http::Request<Full<Bytes>> {
-        post(path, &self.headers(), self.body.clone())
+        super::post_request(path, &self.headers(), self.body.clone())
     }
 }
