@@ -29,6 +29,8 @@ pub(crate) struct Inner {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) unwrapped_push: bool,
     pub(crate) attribute_headers: AttributeHeaders,
+    /// Who may be taken for Cloud Tasks or Scheduler, and how long a done task counts.
+    pub(crate) sources: crate::tasks::SourceTrust,
     /// The handler deadline.
     pub(crate) handler_timeout: Option<Duration>,
     /// Permits for events in flight, and their number.

@@ -5,13 +5,14 @@ use bytes::Bytes;
 use http::HeaderMap;
 use http_body::Body;
 
+use crate::auth::VerifiedClaims;
 use crate::body;
 use crate::cloudevents::{self, CloudEventAttributes, StructuredData};
 use crate::error::{BoxError, RequestError};
 use crate::format::DeliveryFormat;
 use crate::payload::{Payload, PayloadError};
 use crate::pubsub::{self, AttributeHeaders, DecodedMessage};
-use crate::tasks::{self, CloudTasksContext, SchedulerContext, Source};
+use crate::tasks::{self, CloudTasksContext, SchedulerContext, Source, SourceTrust};
 
 /// The body, turned into what the event carries.
 pub(crate) struct Delivered {
@@ -32,6 +33,10 @@ pub(crate) struct Settings<'a> {
     pub(crate) body_limit: usize,
     pub(crate) unwrapped_push: bool,
     pub(crate) attribute_headers: &'a AttributeHeaders,
+    /// Who may be taken for Cloud Tasks or Scheduler.
+    pub(crate) sources: &'a SourceTrust,
+    /// The verified caller, if the service authenticates with OIDC.
+    pub(crate) caller: Option<&'a VerifiedClaims>,
 }
 
 /// Tells the format from the head (a batch is 415, broken `ce-*` headers 400, both before the
@@ -48,7 +53,7 @@ where
     B: Body,
     B::Error: Into<BoxError>,
 {
-    let format = detect(headers, settings.unwrapped_push)?;
+    let format = detect(headers, settings)?;
     *detected = Some(format);
     if cloud_events_only && !format.is_cloud_event() {
         return Err(RequestError::NotACloudEvent);
@@ -124,25 +129,24 @@ where
     }
 }
 
-/// The format, from the head alone.
-fn detect(headers: &HeaderMap, unwrapped_configured: bool) -> Result<DeliveryFormat, RequestError> {
-    match cloudevents::detect(headers).map_err(RequestError::InvalidCloudEvent)? {
-        Some(format) => Ok(format),
-        None => match Source::detect(headers) {
-            Some(Source::CloudTasks) => Ok(DeliveryFormat::CloudTasks),
-            Some(Source::CloudScheduler) => Ok(DeliveryFormat::CloudScheduler),
-            None => Ok(plain(headers, unwrapped_configured)),
-        },
+/// The format, from the head alone. Pub/Sub's unwrapped-push metadata decides first: with
+/// write-metadata every message attribute is a header too, so a publisher could add `ce-*` or
+/// Cloud Tasks headers; a request carrying `x-goog-pubsub-*` is an unwrapped push whatever else
+/// it carries. Cloud Tasks and Scheduler headers count only as those services send them
+/// ([`SourceTrust`]).
+fn detect(headers: &HeaderMap, settings: &Settings<'_>) -> Result<DeliveryFormat, RequestError> {
+    if pubsub::is_unwrapped_push(headers) {
+        return Ok(DeliveryFormat::UnwrappedPush);
     }
-}
-
-/// Neither a CloudEvent nor a task or job: an unwrapped push, or JSON.
-fn plain(headers: &HeaderMap, unwrapped_configured: bool) -> DeliveryFormat {
-    if unwrapped_configured || pubsub::is_unwrapped_push(headers) {
-        DeliveryFormat::UnwrappedPush
-    } else {
-        DeliveryFormat::JsonBody
+    if let Some(format) = cloudevents::detect(headers).map_err(RequestError::InvalidCloudEvent)? {
+        return Ok(format);
     }
+    Ok(match settings.sources.source(headers, settings.caller) {
+        Some(Source::CloudTasks) => DeliveryFormat::CloudTasks,
+        Some(Source::CloudScheduler) => DeliveryFormat::CloudScheduler,
+        None if settings.unwrapped_push => DeliveryFormat::UnwrappedPush,
+        None => DeliveryFormat::JsonBody,
+    })
 }
 
 fn structured(bytes: Bytes) -> Result<Delivered, RequestError> {

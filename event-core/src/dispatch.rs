@@ -54,9 +54,30 @@ pub(crate) async fn run(
 }
 
 /// Tells the transactional handlers that the delivery's transaction committed; a panic there
-/// is logged, and the others still hear of it.
+/// is logged, and the others still hear of it. The hooks together get the handler timeout: past
+/// it they are dropped (logged), so they never hold the answer longer.
 #[cfg(feature = "postgres")]
-pub(crate) async fn committed(handlers: &Handlers<'_>, event: &Event) {
+pub(crate) async fn committed(
+    inner: &crate::config::Inner,
+    handlers: &Handlers<'_>,
+    event: &Event,
+) {
+    let limit = inner
+        .handler_timeout
+        .unwrap_or(crate::inbox::DEFAULT_HANDLER_TIMEOUT);
+    if tokio::time::timeout(limit, run_hooks(handlers, event))
+        .await
+        .is_err()
+    {
+        tracing::error!(
+            ?limit,
+            "after-commit hooks did not finish in time; dropped (the delivery is committed)"
+        );
+    }
+}
+
+#[cfg(feature = "postgres")]
+async fn run_hooks(handlers: &Handlers<'_>, event: &Event) {
     for route in handlers {
         if let Route::Transactional(handler) = route {
             if let Err(panic) = guarded(|| handler.committed(event)).await {

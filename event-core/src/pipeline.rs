@@ -82,6 +82,8 @@ where
         body_limit: inner.body_limit,
         unwrapped_push: inner.unwrapped_push,
         attribute_headers: &inner.attribute_headers,
+        sources: &inner.sources,
+        caller: claims.as_ref(),
     };
     let cloud_events_only = matches!(target, Target::CloudEvents);
     let delivered =
@@ -171,11 +173,14 @@ async fn finish(
         }
     }
     let claim = match &inner.idempotency {
-        Some((settings, lease)) => match idempotency::claim(settings, *lease, event).await {
-            Ok(claim) => claim,
-            Err(Skip::Done) => return conclude::done_before(),
-            Err(Skip::Refused(err)) => return refuse(inner, &err),
-        },
+        Some((settings, lease)) => {
+            let reuse = inner.sources.task_reuse;
+            match idempotency::claim(settings, *lease, reuse, event).await {
+                Ok(claim) => claim,
+                Err(Skip::Done) => return conclude::done_before(),
+                Err(Skip::Refused(err)) => return refuse(inner, &err),
+            }
+        }
         None => None,
     };
     let dispatch = dispatch::run(accepted.handlers, event, None);

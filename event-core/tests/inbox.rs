@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use gcp_events_core::inbox::{Claim, InboxError, PgInbox};
+use gcp_events_core::inbox::{Claim, InboxError, InboxTransaction, PgInbox};
 use gcp_events_core::testing::postgres::PostgresServer;
 
 async fn inbox(server: &PostgresServer) -> PgInbox {
@@ -288,7 +288,16 @@ fn table_names_are_plain_identifiers_and_the_schema_is_printable() {
             .unwrap()
     });
     let inbox = PgInbox::from_pool(pool);
-    for bad in ["", "Inbox", "x; drop table y", "a.b.c", "1x", "x-y"] {
+    let too_long = "t".repeat(56);
+    for bad in [
+        "",
+        "Inbox",
+        "x; drop table y",
+        "a.b.c",
+        "1x",
+        "x-y",
+        &too_long,
+    ] {
         assert!(
             matches!(inbox.clone().table(bad), Err(InboxError::TableName(_))),
             "{bad}"
@@ -297,8 +306,246 @@ fn table_names_are_plain_identifiers_and_the_schema_is_printable() {
     let named = inbox.table("events.inbox").unwrap();
     let sql = named.schema_sql();
     assert!(
-        sql.contains("CREATE TABLE IF NOT EXISTS events.inbox"),
+        sql.contains("CREATE TABLE IF NOT EXISTS \"events\".\"inbox\""),
         "{sql}"
     );
     assert!(sql.contains("key text PRIMARY KEY"), "{sql}");
+}
+
+/// A fresh claim of `key`, with one effect row written.
+async fn fresh(inbox: &PgInbox, key: &str, effect: &str) -> InboxTransaction {
+    write_effect(inbox.begin(key).await.unwrap(), effect)
+        .await
+        .expect("a fresh key")
+}
+
+#[tokio::test]
+async fn a_transaction_that_a_handler_broke_is_never_taken_for_committed() {
+    let server = PostgresServer::start();
+    let inbox = inbox(&server).await;
+
+    // A failed statement whose error is ignored: PostgreSQL has aborted the transaction, and
+    // a bare COMMIT would answer ROLLBACK without an error.
+    let mut tx = fresh(&inbox, "sub/swallow", "swallow").await;
+    let _ = sqlx::query("SELECT * FROM no_such_table")
+        .execute(tx.connection())
+        .await;
+    assert!(matches!(tx.commit().await, Err(InboxError::IgnoredError)));
+    assert_eq!(effects(&inbox, "swallow").await, 0);
+    // The key is free: the redelivery runs, and commits.
+    fresh(&inbox, "sub/swallow", "swallow")
+        .await
+        .commit()
+        .await
+        .unwrap();
+    assert_eq!(effects(&inbox, "swallow").await, 1);
+
+    // The handler rolls back itself, then writes (outside any transaction): the mark is gone,
+    // so the delivery is not acknowledged, and its key is free again.
+    let mut tx = fresh(&inbox, "sub/rollback", "before").await;
+    for statement in ["ROLLBACK", "INSERT INTO effects VALUES ('after')"] {
+        sqlx::Executor::execute(tx.connection(), statement)
+            .await
+            .unwrap();
+    }
+    assert!(matches!(
+        tx.commit().await,
+        Err(InboxError::TransactionEnded)
+    ));
+    assert_eq!(effects(&inbox, "before").await, 0);
+    let claim = inbox.begin("sub/rollback").await.unwrap();
+    assert!(matches!(claim, Claim::Fresh(_)), "{claim:?}");
+
+    // The handler commits itself: not the service's commit, so not acknowledged by it (the
+    // mark was committed with the effect, so the redelivery finds it done).
+    let mut tx = fresh(&inbox, "sub/commit", "commit").await;
+    sqlx::Executor::execute(tx.connection(), "COMMIT")
+        .await
+        .unwrap();
+    assert!(matches!(
+        tx.commit().await,
+        Err(InboxError::TransactionEnded)
+    ));
+    assert!(matches!(
+        inbox.begin("sub/commit").await.unwrap(),
+        Claim::Done
+    ));
+
+    // The pool is none the worse: the next delivery commits normally.
+    for _ in 0..12 {
+        let key = format!("sub/ok/{}", rand_suffix());
+        fresh(&inbox, &key, "ok").await.commit().await.unwrap();
+    }
+    assert_eq!(effects(&inbox, "ok").await, 12);
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+#[tokio::test]
+async fn duplicates_leave_no_error_in_the_database_log() {
+    let server = PostgresServer::start();
+    let inbox = inbox(&server).await;
+    fresh(&inbox, "sub/1", "1").await.commit().await.unwrap();
+    let holding = fresh(&inbox, "sub/2", "2").await;
+    for _ in 0..5 {
+        assert!(matches!(inbox.begin("sub/1").await.unwrap(), Claim::Done));
+        assert!(matches!(
+            inbox.begin("sub/2").await.unwrap(),
+            Claim::InProgress
+        ));
+    }
+    holding.commit().await.unwrap();
+    inbox.cleanup(100).await.unwrap();
+    let log = server.log();
+    assert!(
+        log.contains("ready to accept connections"),
+        "the log is read: {log}"
+    );
+    assert!(!log.contains("ERROR"), "{log}");
+    assert!(!log.contains("WARNING"), "{log}");
+}
+
+#[tokio::test]
+async fn setup_is_safe_for_any_number_of_instances_at_once() {
+    let server = PostgresServer::start();
+    let url = server.url();
+    let start_all = |n: usize| {
+        let url = url.clone();
+        async move {
+            let mut setups = Vec::new();
+            for _ in 0..n {
+                let url = url.clone();
+                setups.push(tokio::spawn(async move {
+                    PgInbox::connect(&url).await?.setup().await
+                }));
+            }
+            let mut failures = Vec::new();
+            for setup in setups {
+                if let Err(e) = setup.await.unwrap() {
+                    failures.push(e.to_string());
+                }
+            }
+            failures
+        }
+    };
+    // A fresh database: twelve instances make the table and functions together.
+    assert_eq!(start_all(12).await, Vec::<String>::new());
+    // An existing database whose functions are out of date (an older release): twelve
+    // instances replace them together.
+    let inbox = PgInbox::connect(&url).await.unwrap();
+    sqlx::raw_sql(
+        "CREATE OR REPLACE FUNCTION gcp_events_inbox_done(claimed text) RETURNS void LANGUAGE plpgsql AS $$ BEGIN END $$",
+    )
+    .execute(inbox.pool())
+    .await
+    .unwrap();
+    assert_eq!(start_all(12).await, Vec::<String>::new());
+    sqlx::raw_sql("CREATE TABLE effects (message_id text)")
+        .execute(inbox.pool())
+        .await
+        .unwrap();
+    // The replaced check works again: a swallowed error is caught.
+    let mut tx = fresh(&inbox, "sub/1", "1").await;
+    let _ = sqlx::query("SELECT 1/0").execute(tx.connection()).await;
+    assert!(matches!(tx.commit().await, Err(InboxError::IgnoredError)));
+    // A ready database is left as it is: no statement that changes the catalogue.
+    let before = server.log();
+    inbox.setup().await.unwrap();
+    assert_eq!(server.log(), before);
+}
+
+#[tokio::test]
+async fn table_names_that_are_keywords_work() {
+    let server = PostgresServer::start();
+    let base = PgInbox::connect(&server.url()).await.unwrap();
+    sqlx::raw_sql("CREATE SCHEMA events; CREATE TABLE effects (message_id text)")
+        .execute(base.pool())
+        .await
+        .unwrap();
+    for name in ["order", "events.user"] {
+        let inbox = base.clone().table(name).unwrap();
+        inbox.setup().await.unwrap();
+        fresh(&inbox, "sub/1", name).await.commit().await.unwrap();
+        assert!(
+            matches!(inbox.begin("sub/1").await.unwrap(), Claim::Done),
+            "{name}"
+        );
+        assert_eq!(inbox.cleanup(10).await.unwrap(), 0, "{name}");
+    }
+    assert_eq!(effects(&base, "order").await, 1);
+}
+
+#[tokio::test]
+async fn a_reusable_key_is_claimed_again_once_its_mark_is_older_than_the_window() {
+    let server = PostgresServer::start();
+    let inbox = inbox(&server).await;
+    let window = Duration::from_millis(500);
+    let claim = inbox
+        .begin_reusable("tasks/welcome-1", window)
+        .await
+        .unwrap();
+    write_effect(claim, "first")
+        .await
+        .unwrap()
+        .commit()
+        .await
+        .unwrap();
+    let again = inbox
+        .begin_reusable("tasks/welcome-1", window)
+        .await
+        .unwrap();
+    assert!(
+        matches!(again, Claim::Done),
+        "within the window: a duplicate"
+    );
+    tokio::time::sleep(window + Duration::from_millis(100)).await;
+    // Without a window the mark still counts; with one, the name is free again.
+    assert!(matches!(
+        inbox.begin("tasks/welcome-1").await.unwrap(),
+        Claim::Done
+    ));
+    let claim = inbox
+        .begin_reusable("tasks/welcome-1", window)
+        .await
+        .unwrap();
+    write_effect(claim, "second")
+        .await
+        .expect("claimed again")
+        .commit()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            effects(&inbox, "first").await,
+            effects(&inbox, "second").await
+        ),
+        (1, 1)
+    );
+}
+
+#[tokio::test]
+async fn cleanup_never_waits_for_rows_another_transaction_holds() {
+    let server = PostgresServer::start();
+    let inbox = inbox(&server).await.retention(Duration::from_secs(3600));
+    expired_keys(&inbox, 5).await;
+    // Another instance's cleanup (or anyone) holds one expired row; a claim holds another.
+    let mut other = inbox.pool().begin().await.unwrap();
+    sqlx::query("SELECT key FROM gcp_events_inbox WHERE key = 'old/0' FOR UPDATE")
+        .execute(&mut *other)
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let removed = tokio::time::timeout(Duration::from_secs(5), inbox.cleanup(10))
+        .await
+        .expect("never a wait on a locked row")
+        .unwrap();
+    assert_eq!(removed, 4, "every row but the held one");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    other.rollback().await.unwrap();
+    assert_eq!(inbox.cleanup(10).await.unwrap(), 1);
 }

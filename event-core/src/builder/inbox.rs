@@ -2,11 +2,28 @@
 //! run in its transaction.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::EventServiceBuilder;
 use crate::error::ConfigError;
 use crate::handler::{KindFilter, Route, TransactionalHandler};
-use crate::inbox::PgInbox;
+use crate::inbox::{PgInbox, DEFAULT_HANDLER_TIMEOUT};
+
+/// How much longer than the handler timeout a delivery's transaction may sit idle before
+/// PostgreSQL aborts it: room for the commit after a handler that used all its time.
+const IDLE_MARGIN: Duration = Duration::from_secs(5);
+
+/// Every wait of a transactional delivery is bounded: without a handler timeout the inbox sets
+/// [`DEFAULT_HANDLER_TIMEOUT`] (a hung handler would otherwise hold its connection and its
+/// claim for ever, every redelivery answered `409`), and the inbox's idle limit follows it.
+pub(super) fn bounded(
+    inbox: Option<PgInbox>,
+    handler_timeout: &mut Option<Duration>,
+) -> Option<PgInbox> {
+    let inbox = inbox?;
+    let timeout = *handler_timeout.get_or_insert(DEFAULT_HANDLER_TIMEOUT);
+    Some(inbox.idle_limit(timeout.saturating_add(IDLE_MARGIN)))
+}
 
 impl EventServiceBuilder {
     /// Runs transactional handlers in `inbox`'s PostgreSQL transactions, for exactly-once
@@ -14,6 +31,12 @@ impl EventServiceBuilder {
     /// runs all its handlers in one transaction holding its claim and done mark, and is
     /// answered only after the commit; the [`idempotency`](Self::idempotency) store, if any,
     /// then serves only deliveries without transactional handlers.
+    ///
+    /// Every wait is bounded: without a [`handler_timeout`](Self::handler_timeout) an inbox
+    /// sets one of [`DEFAULT_HANDLER_TIMEOUT`] (60 s), and each delivery's transaction is
+    /// aborted by PostgreSQL once it has waited idle for its client 5 s longer than that
+    /// (`idle_in_transaction_session_timeout`), so a client that vanished frees the delivery
+    /// within a minute, not after TCP keepalive's two hours.
     ///
     /// ```no_run
     /// # async fn start() -> Result<(), Box<dyn std::error::Error>> {

@@ -2,6 +2,7 @@
 
 #[cfg(feature = "postgres")]
 mod inbox;
+mod sources;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,6 +21,7 @@ use crate::idempotency::{
 use crate::pubsub::AttributeHeaders;
 use crate::route;
 use crate::service::EventService;
+use crate::tasks::SourceTrust;
 use tokio::sync::Semaphore;
 
 /// Default body limit: 16 MiB. A 10 MB Pub/Sub message is about 13.4 MB once base64-encoded
@@ -52,6 +54,7 @@ pub struct EventServiceBuilder {
     cloud_events_path: Option<String>,
     unwrapped_push: bool,
     attribute_headers: AttributeHeaders,
+    sources: SourceTrust,
     handler_timeout: Option<Duration>,
     max_in_flight: Option<usize>,
     idempotency: Option<Idempotency>,
@@ -85,6 +88,7 @@ impl EventServiceBuilder {
             cloud_events_path: None,
             unwrapped_push: false,
             attribute_headers: AttributeHeaders::None,
+            sources: SourceTrust::default(),
             handler_timeout: None,
             max_in_flight: None,
             idempotency: None,
@@ -202,25 +206,6 @@ impl EventServiceBuilder {
         self
     }
 
-    /// Treats every request on the event routes as an unwrapped Pub/Sub push (payload
-    /// unwrapping), even without metadata headers: the body is the message data. Without this,
-    /// an unwrapped push is recognised by its `x-goog-pubsub-message-id` header (subscriptions
-    /// with write-metadata); one without metadata cannot be told from a JSON post.
-    pub fn unwrapped_push(mut self, on: bool) -> Self {
-        self.unwrapped_push = on;
-        self
-    }
-
-    /// Which headers of an unwrapped push become message attributes (default: none). Pub/Sub
-    /// sends each attribute as its own header, but so do proxies and clients, some carrying
-    /// credentials: name the attributes you publish
-    /// (`AttributeHeaders::only(["origin"])`), or take everything but transport headers
-    /// (`AttributeHeaders::AllExceptTransport`).
-    pub fn unwrapped_attribute_headers(mut self, headers: AttributeHeaders) -> Self {
-        self.attribute_headers = headers;
-        self
-    }
-
     /// The handler deadline: when the matching handlers have not all finished this
     /// long after dispatch began, the delivery is answered `504` at once (not acknowledged, so
     /// Pub/Sub redelivers) and the handlers' future is dropped.
@@ -314,6 +299,8 @@ impl EventServiceBuilder {
         // Past a year a time is as good as forever, and stays clear of overflow everywhere.
         // (A timeout stops at half of that, so that a lease can always outlive it.)
         let mut handler_timeout = self.handler_timeout.map(|t| t.min(MAX_TIME / 2));
+        #[cfg(feature = "postgres")]
+        let inbox = inbox::bounded(self.inbox, &mut handler_timeout);
         let idempotency = match self.idempotency {
             Some(mut settings) => {
                 settings.retention = settings.retention.min(MAX_TIME);
@@ -387,6 +374,7 @@ impl EventServiceBuilder {
             clock,
             unwrapped_push: self.unwrapped_push,
             attribute_headers: self.attribute_headers,
+            sources: self.sources,
             handler_timeout,
             in_flight: self
                 .max_in_flight
@@ -394,7 +382,7 @@ impl EventServiceBuilder {
             idempotency,
             meter: crate::meter::Meter::new(self.metrics_labels),
             #[cfg(feature = "postgres")]
-            inbox: self.inbox,
+            inbox,
         }))
     }
 }

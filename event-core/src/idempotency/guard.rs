@@ -51,14 +51,20 @@ pub(crate) async fn bounded<T>(
 }
 
 /// Claims `event` before dispatch. `Ok(None)`: dispatch without a claim (no identity, or the
-/// store failed and the policy says dispatch anyway).
+/// store failed and the policy says dispatch anyway). A Cloud Tasks delivery's done mark is
+/// kept at most `task_reuse`: its name may name a new task after that.
 pub(crate) async fn claim(
     settings: &Idempotency,
     lease: Duration,
+    task_reuse: Duration,
     event: &Event,
 ) -> Result<Option<ClaimGuard>, Skip> {
     let Some(key) = settings.key_for(event) else {
         return Ok(None);
+    };
+    let retention = match event.context().format {
+        crate::DeliveryFormat::CloudTasks => settings.retention.min(task_reuse),
+        _ => settings.retention,
     };
     let token = ClaimToken::random();
     match bounded(settings.store.claim(&key, &token, lease)).await {
@@ -66,7 +72,7 @@ pub(crate) async fn claim(
             store: Arc::clone(&settings.store),
             key,
             token,
-            retention: settings.retention,
+            retention,
             intent: Intent::Release,
             settled: false,
         })),

@@ -20,33 +20,42 @@
 //! A delivery without an identity (a plain JSON post) still runs in a transaction, without a
 //! claim: its writes are atomic but a repeat runs again.
 //!
-//! Per delivery: [`PgInbox::begin`] opens a transaction and, in the same round trip, calls the
-//! table's claim function, which takes a transaction-scoped advisory lock on the key **without
-//! waiting** (`pg_try_advisory_xact_lock`: a duplicate being handled elsewhere is
-//! [`Claim::InProgress`] at once, never a wait on a row lock) and inserts the key's done mark
-//! (a key already there is [`Claim::Done`]). Otherwise [`Claim::Fresh`] hands over the
-//! transaction, in which the handlers write, and [`InboxTransaction::commit`] commits them and
-//! the mark together: `BEGIN` with the claim, the handlers' own statements, `COMMIT` — the
-//! round trips of a bare transaction. Ending any other way leaves neither: a dead process's
-//! transaction is aborted by PostgreSQL.
+//! Per delivery: [`PgInbox::begin`] opens a transaction (setting its
+//! `idle_in_transaction_session_timeout`), then calls the table's claim function, which takes
+//! a transaction-scoped advisory lock on the key **without waiting**
+//! (`pg_try_advisory_xact_lock`: a duplicate being handled elsewhere is [`Claim::InProgress`]
+//! at once, never a wait on a row lock) and inserts the key's done mark (a key already there is
+//! [`Claim::Done`]). The claim answers a status rather than raising an error, so duplicates
+//! leave no `ERROR` in PostgreSQL's log. Otherwise [`Claim::Fresh`] hands over the transaction,
+//! in which the handlers write, and [`InboxTransaction::commit`] sends `COMMIT` together with a
+//! check that the transaction is still the delivery's and holds its mark: a handler that
+//! ignored a failed statement (PostgreSQL has then aborted the transaction, and a bare
+//! `COMMIT` would roll back without an error) or ended the transaction itself is caught there,
+//! and nothing is acknowledged. Ending any other way leaves neither writes nor mark: a dead
+//! process's transaction is aborted by PostgreSQL.
 //!
 //! The table holds one row per done key (`key text primary key, done_at timestamptz`), made
-//! with its claim function by [`PgInbox::setup`] or by your own migrations
-//! ([`PgInbox::schema_sql`]); an uncommitted mark is seen by nobody else. Done keys are kept
-//! for the retention (7 days by default, Pub/Sub's longest redelivery) and removed in small
-//! batches by [`PgInbox::cleanup`] (on demand) or [`PgInbox::spawn_cleanup`] (in the
-//! background), which only see committed keys older than the retention, so never one in
-//! progress.
+//! with its two functions by [`PgInbox::setup`] (safe on every instance at once) or by your own
+//! migrations ([`PgInbox::schema_sql`]); an uncommitted mark is seen by nobody else. Done keys
+//! are kept for the retention (7 days by default, Pub/Sub's longest redelivery) and removed in
+//! small batches by [`PgInbox::cleanup`] (on demand) or [`PgInbox::spawn_cleanup`] (in the
+//! background), which only see committed keys older than the retention, skip keys being
+//! claimed and rows other cleanups hold, and so never make anyone wait. A key whose sender may
+//! reuse it (a Cloud Tasks task name) is claimed with [`PgInbox::begin_reusable`]: its mark
+//! counts only for the reuse window.
 //!
 //! Timeouts it relies on: getting a connection is bounded by 2 s ([`ACQUIRE_TIMEOUT`]: an
 //! exhausted pool or a database down is an error, which the service answers `503`), and the
-//! service bounds `BEGIN` with the claim, the commit and a rollback by 2 s each. Set a
-//! [`handler_timeout`](crate::EventServiceBuilder::handler_timeout): on it the handlers are
-//! dropped and their connection closed (not reused mid-statement), so PostgreSQL aborts the
-//! transaction; a statement still running on the server runs on until it next checks its
-//! client, so also set `statement_timeout` (e.g. in the URL: `?options=-c%20statement_timeout%3D8s`)
-//! near the handler timeout. A server-side `idle_in_transaction_session_timeout` below the
-//! handler timeout aborts slow handlers' transactions: only a redelivery, never a lost effect.
+//! service bounds the claim, the commit and a rollback by 2 s each. With an inbox the service
+//! always has a handler timeout ([`DEFAULT_HANDLER_TIMEOUT`] unless you set one): on it the
+//! handlers are dropped and their connection closed (not reused mid-statement), so PostgreSQL
+//! aborts the transaction. A statement still running on the server runs on until it next
+//! checks its client, so also set `statement_timeout` (e.g. in the URL:
+//! `?options=-c%20statement_timeout%3D8s`) near the handler timeout. Each transaction's
+//! `idle_in_transaction_session_timeout` is the handler timeout + 5 s ([`PgInbox::idle_limit`]):
+//! a client that vanished without closing its socket frees its delivery then.
+//!
+//! Needs PostgreSQL 13 or later (`pg_current_xact_id`).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), gcp_events_core::inbox::InboxError> {
@@ -72,6 +81,7 @@
 //! ```
 
 mod error;
+mod schema;
 mod transaction;
 
 use std::time::Duration;
@@ -79,56 +89,47 @@ use std::time::Duration;
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
 pub use error::InboxError;
+use schema::Names;
 pub use transaction::{Claim, InboxTransaction};
 
 /// How long getting a pooled connection may take before the delivery is refused.
 pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long done keys are kept by default: Pub/Sub's longest retention.
 pub const DEFAULT_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
+/// The handler timeout a service with an inbox gets when none is set: nothing holds a
+/// delivery's connection and claim for ever.
+pub const DEFAULT_HANDLER_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a delivery's transaction may sit idle (waiting for its client) before PostgreSQL
+/// aborts it, unless set otherwise: a client that vanished without closing its socket frees
+/// the delivery after this, not after TCP keepalive's two hours. A service sets it from its
+/// handler timeout.
+pub const DEFAULT_IDLE_LIMIT: Duration = Duration::from_secs(65);
 
 /// A transactional inbox in one PostgreSQL table (see the [module docs](self)).
 #[derive(Clone)]
 pub struct PgInbox {
     pool: PgPool,
-    table: String,
+    names: Names,
     retention: Duration,
     namespace: String,
+    idle_limit: Duration,
 }
 
 impl std::fmt::Debug for PgInbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgInbox")
-            .field("table", &self.table)
+            .field("table", &self.names.plain)
             .field("retention", &self.retention)
             .field("namespace", &self.namespace)
+            .field("idle_limit", &self.idle_limit)
             .finish_non_exhaustive()
     }
 }
 
-/// The claim's SQLSTATEs (raised by the table's claim function): in progress, and done.
-const IN_PROGRESS: &str = "GE409";
-const DONE: &str = "GE200";
-
-/// The statement that begins a delivery's transaction and claims `key` in the same round trip
-/// (a simple query: `BEGIN; SELECT {table}_claim(key)`). The key travels as hex digits, so no
-/// text of the sender's ever reaches the SQL, whatever the server's quoting settings.
-fn begin_and_claim(table: &str, key: &str) -> String {
-    let hex = crate::idempotency::hex(key.as_bytes());
-    format!("BEGIN; SELECT {table}_claim(convert_from(decode('{hex}', 'hex'), 'UTF8'))")
-}
-
-/// A plain lower-case SQL identifier, optionally schema-qualified.
-fn is_table_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.split('.').count() <= 2
-        && name.split('.').all(|part| {
-            part.len() <= 63
-                && part.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-                && part
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        })
-}
+/// The claim's three answers.
+const FRESH: &str = "fresh";
+const DONE: &str = "done";
+const BUSY: &str = "busy";
 
 impl PgInbox {
     /// Connects a pool to `url` (`postgres://…`), with getting a connection bounded by
@@ -144,22 +145,21 @@ impl PgInbox {
 
     /// An inbox on your own pool (set its acquire timeout to a few seconds at most).
     pub fn from_pool(pool: PgPool) -> Self {
-        let table = "gcp_events_inbox".to_owned();
         Self {
             pool,
-            table,
+            names: Names::new("gcp_events_inbox").unwrap_or_else(|_| unreachable!()),
             retention: DEFAULT_RETENTION,
             namespace: "gcp-events".to_owned(),
+            idle_limit: DEFAULT_IDLE_LIMIT,
         }
     }
 
-    /// Uses another table: a plain lower-case SQL identifier (`[a-z_][a-z0-9_]*`, at most 63
-    /// bytes), optionally schema-qualified (`events.inbox`).
+    /// Uses another table: a plain lower-case SQL identifier (`[a-z_][a-z0-9_]*`), optionally
+    /// schema-qualified (`events.inbox`), of at most 55 bytes so that the names made from it
+    /// (`{table}_claim`, `{table}_done`, `{table}_done_at`) fit PostgreSQL's 63. Keywords
+    /// (`order`, `user`) are fine: every name is quoted.
     pub fn table(mut self, name: &str) -> Result<Self, InboxError> {
-        if !is_table_name(name) {
-            return Err(InboxError::TableName(name.to_owned()));
-        }
-        name.clone_into(&mut self.table);
+        self.names = Names::new(name)?;
         Ok(self)
     }
 
@@ -176,6 +176,15 @@ impl PgInbox {
         self
     }
 
+    /// How long a delivery's transaction may wait idle for its client before PostgreSQL
+    /// aborts it (`idle_in_transaction_session_timeout`, set on each transaction; default
+    /// [`DEFAULT_IDLE_LIMIT`]; at least a second). An
+    /// [`EventService`](crate::EventService) sets it to its handler timeout plus 5 s.
+    pub fn idle_limit(mut self, limit: Duration) -> Self {
+        self.idle_limit = limit.max(Duration::from_secs(1));
+        self
+    }
+
     pub(crate) fn key_namespace(&self) -> &str {
         &self.namespace
     }
@@ -185,79 +194,116 @@ impl PgInbox {
         &self.pool
     }
 
-    /// The SQL that makes the table and its claim function, for teams that run their own
-    /// migrations (`CREATE … IF NOT EXISTS` and `CREATE OR REPLACE`: safe to run again).
+    /// The SQL that makes the table, its index and its two functions, for teams that run their
+    /// own migrations (`CREATE … IF NOT EXISTS` and `CREATE OR REPLACE`: safe to run again,
+    /// though not by several callers at once: [`setup`](Self::setup) is).
     ///
-    /// The function `{table}_claim(key)` takes a transaction-scoped advisory lock on the key
-    /// **without waiting** (`pg_try_advisory_xact_lock`) and inserts the key's done mark
-    /// (`ON CONFLICT DO NOTHING`); it raises SQLSTATE `GE409` when another transaction holds
-    /// the key, `GE200` when the key is done. Under the lock no other transaction can hold an
-    /// uncommitted mark for the key, so the insert never waits either.
+    /// `{table}_claim(key, reuse_after)` takes a transaction-scoped advisory lock on the key
+    /// **without waiting** (`pg_try_advisory_xact_lock`) and inserts the key's done mark; it
+    /// answers `busy` when another transaction holds the key, `done` when the key's mark is
+    /// there (and younger than `reuse_after` seconds, when given), else `fresh`. It never
+    /// raises, so duplicates leave no `ERROR` in PostgreSQL's log. Under the lock no other
+    /// transaction can hold an uncommitted mark for the key, so the insert never waits either.
+    /// `{table}_done(key)`, sent with `COMMIT`, raises unless the transaction is still the one
+    /// that inserted the mark.
     ///
     /// ```
     /// # async fn f(pool: sqlx::PgPool) {
     /// let inbox = gcp_events_core::inbox::PgInbox::from_pool(pool);
-    /// assert!(inbox.schema_sql().starts_with("CREATE TABLE IF NOT EXISTS gcp_events_inbox ("));
+    /// assert!(inbox.schema_sql().starts_with("CREATE TABLE IF NOT EXISTS \"gcp_events_inbox\" ("));
     /// # }
     /// ```
     pub fn schema_sql(&self) -> String {
-        let table = &self.table;
-        let index = format!("{}_done_at", table.replace('.', "_"));
-        format!(
-            "CREATE TABLE IF NOT EXISTS {table} (
-    key text PRIMARY KEY,
-    done_at timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX IF NOT EXISTS {index} ON {table} USING brin (done_at);
-CREATE OR REPLACE FUNCTION {table}_claim(claimed text) RETURNS void LANGUAGE plpgsql AS $claim$
-BEGIN
-    IF NOT pg_try_advisory_xact_lock(hashtextextended('{table}:' || claimed, 0)) THEN
-        RAISE EXCEPTION 'gcp-events: delivery in progress' USING ERRCODE = '{IN_PROGRESS}';
-    END IF;
-    INSERT INTO {table} (key) VALUES (claimed) ON CONFLICT (key) DO NOTHING;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'gcp-events: delivery done' USING ERRCODE = '{DONE}';
-    END IF;
-END
-$claim$;"
-        )
+        self.names.schema_sql()
     }
 
-    /// Makes the table (and its index) when missing.
+    /// Makes the table, its index and functions when missing (or replaces a function whose
+    /// body differs): safe under any number of concurrent callers, serialized by an advisory
+    /// lock, so every instance of a service can run it at start.
     pub async fn setup(&self) -> Result<(), InboxError> {
-        sqlx::raw_sql(&self.schema_sql())
-            .execute(&self.pool)
-            .await
-            .map_err(InboxError::database)?;
-        Ok(())
+        schema::setup(&self.pool, &self.names).await
     }
 
-    /// Opens a delivery's transaction and claims `key` without waiting (see the module docs):
-    /// one round trip, `BEGIN` and the claim together.
+    /// Opens a delivery's transaction and claims `key` without waiting (see the module docs).
     pub async fn begin(&self, key: &str) -> Result<Claim, InboxError> {
+        self.claim(Some(key), None).await
+    }
+
+    /// As [`begin`](Self::begin), but a done mark older than `reuse_after` no longer counts:
+    /// the key is claimed again. For identities that their sender may reuse, such as Cloud
+    /// Tasks task names (free again about an hour after the task ran).
+    pub async fn begin_reusable(
+        &self,
+        key: &str,
+        reuse_after: Duration,
+    ) -> Result<Claim, InboxError> {
+        self.claim(Some(key), Some(reuse_after)).await
+    }
+
+    /// Begins a transaction, bounded by the idle limit, and claims `key` when there is one
+    /// (without, the transaction is marked so that the commit's check still applies).
+    pub(crate) async fn claim(
+        &self,
+        key: Option<&str>,
+        reuse_after: Option<Duration>,
+    ) -> Result<Claim, InboxError> {
         let conn = self.pool.acquire().await.map_err(InboxError::database)?;
-        let statement = begin_and_claim(&self.table, key);
-        match InboxTransaction::begin(conn, Some(statement)).await {
-            Ok(tx) => Ok(Claim::Fresh(tx)),
-            Err((tx, error)) => {
-                let claim = match error.as_database_error().and_then(|e| e.code()).as_deref() {
-                    Some(IN_PROGRESS) => Claim::InProgress,
-                    Some(DONE) => Claim::Done,
-                    _ => return Err(InboxError::database(error)),
-                };
-                // Nothing was written; end the failed transaction (and free the lock).
-                tx.abandon().await?;
-                Ok(claim)
+        let idle = self.idle_limit.as_millis();
+        let (begin, commit) = match key {
+            Some(key) => {
+                let hex = crate::idempotency::hex(key.as_bytes());
+                let key = format!("convert_from(decode('{hex}', 'hex'), 'UTF8')");
+                (
+                    format!("BEGIN; SET LOCAL idle_in_transaction_session_timeout = {idle}"),
+                    format!("SELECT {}({key}); COMMIT; BEGIN", self.names.done),
+                )
             }
+            None => (
+                format!(
+                    "BEGIN; SET LOCAL idle_in_transaction_session_timeout = {idle}; SET LOCAL gcp_events.unclaimed = 'on'"
+                ),
+                format!("SELECT {}(NULL); COMMIT; BEGIN", self.names.done),
+            ),
+        };
+        let mut tx = InboxTransaction::begin(conn, begin, commit)
+            .await
+            .map_err(|(_, e)| InboxError::database(e))?;
+        let Some(key) = key else {
+            return Ok(Claim::Fresh(tx));
+        };
+        // On an error the transaction is dropped, closing its connection.
+        let status = self.claim_status(&mut tx, key, reuse_after).await?;
+        match status.as_str() {
+            FRESH => Ok(Claim::Fresh(tx)),
+            DONE | BUSY => {
+                // Nothing was written; end the transaction (and free the lock).
+                tx.rollback().await?;
+                Ok(if status == DONE {
+                    Claim::Done
+                } else {
+                    Claim::InProgress
+                })
+            }
+            _ => Err(InboxError::database(sqlx::Error::Protocol(format!(
+                "unexpected claim status {status:?}"
+            )))),
         }
     }
 
-    /// A transaction without a claim, for a delivery that has no identity.
-    pub(crate) async fn begin_unclaimed(&self) -> Result<InboxTransaction, InboxError> {
-        let conn = self.pool.acquire().await.map_err(InboxError::database)?;
-        InboxTransaction::begin(conn, None)
+    /// Calls the claim function in the open transaction: `fresh`, `done` or `busy`.
+    async fn claim_status(
+        &self,
+        tx: &mut InboxTransaction,
+        key: &str,
+        reuse_after: Option<Duration>,
+    ) -> Result<String, InboxError> {
+        let sql = format!("SELECT {}($1, $2)", self.names.claim);
+        sqlx::query_scalar(&sql)
+            .bind(key.to_owned())
+            .bind(reuse_after.map(|d| d.as_secs_f64()))
+            .fetch_one(tx.connection())
             .await
-            .map_err(|(_, e)| InboxError::database(e))
+            .map_err(InboxError::database)
     }
 
     /// Runs [`cleanup`](Self::cleanup) in the background every `every`, in batches of `batch`
@@ -286,15 +332,18 @@ $claim$;"
 
     /// Removes up to `batch` done keys older than the retention; returns how many. Call it
     /// again while it returns `batch` (or from a periodic task): small batches keep each
-    /// statement short.
+    /// statement short. It never makes a claim wait (a key being claimed is skipped, and a key
+    /// being removed is answered `busy` to its claim at once), and several instances' cleanups
+    /// skip each other's rows instead of queueing behind them.
     pub async fn cleanup(&self, batch: u32) -> Result<u64, InboxError> {
         let sql = format!(
-            "DELETE FROM {t} WHERE key IN (SELECT key FROM {t} WHERE done_at < now() - make_interval(secs => $1) LIMIT $2)",
-            t = self.table
+            "DELETE FROM {t} WHERE key IN (SELECT key FROM {t} WHERE done_at < now() - make_interval(secs => $1) AND pg_try_advisory_xact_lock(hashtextextended($3 || ':' || key, 0)) LIMIT $2 FOR UPDATE SKIP LOCKED)",
+            t = self.names.table
         );
         let done = sqlx::query(&sql)
             .bind(self.retention.as_secs_f64())
             .bind(i64::from(batch))
+            .bind(&self.names.plain)
             .execute(&self.pool)
             .await
             .map_err(InboxError::database)?;

@@ -28,6 +28,8 @@ pub struct InboxTransaction {
     conn: PoolConnection<Postgres>,
     /// The transaction ended cleanly; the connection can go back to the pool.
     ended: bool,
+    /// The statement that checks the transaction is still the delivery's and commits it.
+    commit: String,
 }
 
 impl std::fmt::Debug for InboxTransaction {
@@ -39,29 +41,24 @@ impl std::fmt::Debug for InboxTransaction {
 }
 
 impl InboxTransaction {
-    /// Begins a transaction on `conn` with `BEGIN`, or with `statement` (which begins it and
-    /// may do more in the same round trip). sqlx keeps count, so a nested `begin` on the
+    /// Begins a transaction on `conn` with `statement` (which begins it and may set more in the
+    /// same round trip); `commit` will end it. sqlx keeps count, so a nested `begin` on the
     /// connection is a savepoint. On failure, the connection (closed when dropped) and why.
     pub(super) async fn begin(
         conn: PoolConnection<Postgres>,
-        statement: Option<String>,
+        statement: String,
+        commit: String,
     ) -> Result<Self, (Self, sqlx::Error)> {
         // Not ended until it commits or rolls back: a failed or cancelled begin closes it.
-        let mut tx = Self { conn, ended: false };
-        match PgTransactionManager::begin(&mut tx.conn, statement.map(Into::into)).await {
+        let mut tx = Self {
+            conn,
+            ended: false,
+            commit,
+        };
+        match PgTransactionManager::begin(&mut tx.conn, Some(statement.into())).await {
             Ok(()) => Ok(tx),
             Err(error) => Err((tx, error)),
         }
-    }
-
-    /// Ends a transaction whose beginning statement failed after `BEGIN` (sqlx does not count
-    /// it, so this is a plain `ROLLBACK`); the connection then goes back to the pool.
-    pub(super) async fn abandon(mut self) -> Result<(), InboxError> {
-        sqlx::Executor::execute(&mut *self.conn, "ROLLBACK")
-            .await
-            .map_err(InboxError::database)?;
-        self.ended = true;
-        Ok(())
     }
 
     /// The connection the handlers write through; their writes commit with the done mark.
@@ -69,23 +66,51 @@ impl InboxTransaction {
         &mut self.conn
     }
 
-    /// Commits the writes and the done mark. Only when this returns `Ok` may the delivery be
-    /// acknowledged; an error (a failed commit, a lost connection) means nothing was kept.
+    /// Commits the writes and the done mark, after checking, in the same round trip, that the
+    /// transaction is still the delivery's: not aborted by a failed statement that a handler
+    /// ignored, not ended by a handler's own `COMMIT` or `ROLLBACK`, still holding its mark.
+    /// Only when this returns `Ok` may the delivery be acknowledged; see [`InboxError`] for what
+    /// each error means (only [`InboxError::CommitUnknown`] may have kept anything).
     pub async fn commit(mut self) -> Result<(), InboxError> {
         // A handler that left a savepoint open (a forgotten nested transaction) would make
         // this commit only release it: refuse rather than acknowledge uncommitted work.
         if PgTransactionManager::get_transaction_depth(&self.conn) != 1 {
+            self.rollback_all().await?;
             return Err(InboxError::Unbalanced);
         }
-        PgTransactionManager::commit(&mut self.conn)
-            .await
-            .map_err(InboxError::database)?;
-        self.ended = true;
-        Ok(())
+        // `check; COMMIT; BEGIN`: the check fails in an aborted or foreign transaction, and
+        // then nothing after it runs. After a commit, the empty `BEGIN` keeps sqlx's count
+        // true; its `ROLLBACK` is queued, and sent when the connection goes back to the pool.
+        let commit = self.commit.as_str();
+        match sqlx::Executor::execute(&mut *self.conn, commit).await {
+            Ok(_) => {
+                PgTransactionManager::start_rollback(&mut self.conn);
+                self.ended = true;
+                Ok(())
+            }
+            Err(error) => {
+                let code = error.as_database_error().and_then(|e| e.code());
+                match code.as_deref() {
+                    // in_failed_sql_transaction: the ordinary rollback ends it.
+                    Some("25P02") => {
+                        self.rollback_all().await?;
+                        Err(InboxError::IgnoredError)
+                    }
+                    // Whatever state the handler left is closed with the connection.
+                    Some(super::schema::NOT_THE_DELIVERY) => Err(InboxError::TransactionEnded),
+                    Some(_) => Err(InboxError::database(error)),
+                    None => Err(InboxError::CommitUnknown(error)),
+                }
+            }
+        }
     }
 
     /// Rolls back: neither the handlers' writes nor the mark remain.
     pub async fn rollback(mut self) -> Result<(), InboxError> {
+        self.rollback_all().await
+    }
+
+    async fn rollback_all(&mut self) -> Result<(), InboxError> {
         while PgTransactionManager::get_transaction_depth(&self.conn) > 0 {
             PgTransactionManager::rollback(&mut self.conn)
                 .await

@@ -104,12 +104,13 @@ impl AttributeHeaders {
     }
 }
 
-/// Whether the request looks like an unwrapped push with metadata
-/// (it has an `x-goog-pubsub-message-id` header).
+/// Whether the request carries an unwrapped push's metadata (an `x-goog-pubsub-message-id`
+/// or `x-goog-pubsub-subscription-name` header).
 pub(crate) fn is_unwrapped_push(headers: &http::HeaderMap) -> bool {
-    // A name made once, not parsed from text on every request.
-    const NAME: http::HeaderName = http::HeaderName::from_static(MESSAGE_ID_HEADER);
-    headers.contains_key(NAME)
+    // Names made once, not parsed from text on every request.
+    const ID: http::HeaderName = http::HeaderName::from_static(MESSAGE_ID_HEADER);
+    const SUBSCRIPTION: http::HeaderName = http::HeaderName::from_static(SUBSCRIPTION_HEADER);
+    headers.contains_key(ID) || headers.contains_key(SUBSCRIPTION)
 }
 
 /// Whether a header is transport, not a message attribute.

@@ -7,6 +7,8 @@
 //! | `GCP_EVENTS_ALLOWED_EMAILS` | OIDC: allowed service-account e-mails, comma-separated |
 //! | `GCP_EVENTS_JWKS_URL` | OIDC: key URL (default Google's; feature `jwks-http`) |
 //! | `GCP_EVENTS_TRUST_CLOUD_RUN_IAM` | OIDC: `true` behind Cloud Run IAM, which strips the signature |
+//! | `GCP_EVENTS_TASKS_EMAILS` | OIDC: the e-mails Cloud Tasks calls with, comma-separated: only their requests are Cloud Tasks deliveries |
+//! | `GCP_EVENTS_SCHEDULER_EMAILS` | OIDC: the e-mails Cloud Scheduler calls with, comma-separated |
 //! | `GCP_EVENTS_URL_KEY` | signed event URLs: the HMAC key, base64, at least 32 bytes |
 //! | `GCP_EVENTS_ATTRIBUTE_HEADERS` | unwrapped push: headers read as attributes, comma-separated; `*` for all but transport and credential headers; none by default |
 //! | `GCP_EVENTS_HANDLER_TIMEOUT_MS` | handler deadline in milliseconds: past it `504`, the handlers cancelled |
@@ -66,6 +68,8 @@ pub const KNOWN_SETTINGS: &[&str] = &[
     "GCP_EVENTS_ALLOWED_EMAILS",
     "GCP_EVENTS_JWKS_URL",
     "GCP_EVENTS_TRUST_CLOUD_RUN_IAM",
+    "GCP_EVENTS_TASKS_EMAILS",
+    "GCP_EVENTS_SCHEDULER_EMAILS",
     "GCP_EVENTS_URL_KEY",
     "GCP_EVENTS_ATTRIBUTE_HEADERS",
     "GCP_EVENTS_HANDLER_TIMEOUT_MS",
@@ -120,6 +124,10 @@ pub struct Settings {
     pub jwks_url: Option<String>,
     /// `GCP_EVENTS_TRUST_CLOUD_RUN_IAM`: the signature was checked (and stripped) by Cloud Run.
     pub trust_cloud_run_iam: bool,
+    /// The service accounts Cloud Tasks calls with (`GCP_EVENTS_TASKS_EMAILS`).
+    pub tasks_emails: Vec<String>,
+    /// The service accounts Cloud Scheduler calls with (`GCP_EVENTS_SCHEDULER_EMAILS`).
+    pub scheduler_emails: Vec<String>,
     /// The signed-URL key (`GCP_EVENTS_URL_KEY`). Never shown by `Debug`.
     pub url_key: Option<UrlSigningKey>,
     /// Headers read as attributes of an unwrapped push (`GCP_EVENTS_ATTRIBUTE_HEADERS`).
@@ -146,6 +154,8 @@ impl std::fmt::Debug for Settings {
             .field("allowed_emails", &self.allowed_emails)
             .field("jwks_url", &self.jwks_url)
             .field("trust_cloud_run_iam", &self.trust_cloud_run_iam)
+            .field("tasks_emails", &self.tasks_emails)
+            .field("scheduler_emails", &self.scheduler_emails)
             .field("url_key", &self.url_key.as_ref().map(|_| "<redacted>"))
             .field("attribute_headers", &self.attribute_headers)
             .field("handler_timeout", &self.handler_timeout)
@@ -212,6 +222,8 @@ impl Settings {
             allowed_emails: list("GCP_EVENTS_ALLOWED_EMAILS"),
             jwks_url: var("GCP_EVENTS_JWKS_URL").map(str::to_owned),
             trust_cloud_run_iam: flag(var("GCP_EVENTS_TRUST_CLOUD_RUN_IAM"))?,
+            tasks_emails: list("GCP_EVENTS_TASKS_EMAILS"),
+            scheduler_emails: list("GCP_EVENTS_SCHEDULER_EMAILS"),
             url_key: var("GCP_EVENTS_URL_KEY")
                 .map(|key| UrlSigningKey::from_base64(key).map_err(SettingsError::UrlKey))
                 .transpose()?,
@@ -244,8 +256,20 @@ impl Settings {
         if settings.jwks_url.is_some() && settings.audiences.is_empty() {
             return Err(SettingsError::OidcOnly("GCP_EVENTS_JWKS_URL"));
         }
-        if settings.trust_cloud_run_iam && settings.audiences.is_empty() {
-            return Err(SettingsError::OidcOnly("GCP_EVENTS_TRUST_CLOUD_RUN_IAM"));
+        for (set, name) in [
+            (
+                settings.trust_cloud_run_iam,
+                "GCP_EVENTS_TRUST_CLOUD_RUN_IAM",
+            ),
+            (!settings.tasks_emails.is_empty(), "GCP_EVENTS_TASKS_EMAILS"),
+            (
+                !settings.scheduler_emails.is_empty(),
+                "GCP_EVENTS_SCHEDULER_EMAILS",
+            ),
+        ] {
+            if set && settings.audiences.is_empty() {
+                return Err(SettingsError::OidcOnly(name));
+            }
         }
         settings.oidc()?;
         Ok(settings)
@@ -297,7 +321,10 @@ impl Settings {
         mut builder: EventServiceBuilder,
     ) -> Result<EventServiceBuilder, SettingsError> {
         if let Some(oidc) = self.oidc()? {
-            builder = builder.oidc(oidc);
+            builder = builder
+                .oidc(oidc)
+                .cloud_tasks_emails(self.tasks_emails.clone())
+                .cloud_scheduler_emails(self.scheduler_emails.clone());
         }
         if let Some(key) = &self.url_key {
             builder = builder.signed_urls(key.clone());

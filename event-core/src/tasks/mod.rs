@@ -9,18 +9,35 @@
 //!
 //! Their body is the payload whatever its type (Scheduler sends `application/octet-stream` by
 //! default): JSON when it parses, else text or bytes. Kind and reference come from the URL, as
-//! for any post. A header that does not parse is a `400` naming it, and nothing is dispatched.
+//! for any post. Only the identity headers are strict (queue and task name; job name and
+//! schedule time): missing, doubled or unreadable is a `400` naming the header, and nothing is
+//! dispatched. The others (ETA, counts, previous response, retry reason) are information: one
+//! that does not parse is absent, with a warning, so an unexpected value from Google never
+//! turns every attempt of a task into a refusal.
 //!
-//! With idempotency, a task is one delivery per queue + task name (its retries carry the same
-//! name), a Scheduler run one per job name + schedule time (its retries carry the same schedule
-//! time; a run without one, from a job that is not on a cron schedule, has no identity and is
-//! dispatched every time).
+//! **Which requests count as these sources.** Only those that come as the services send them:
+//! with their `User-Agent` (`Google-Cloud-Tasks`, `Google-Cloud-Scheduler`) and, when you name
+//! them ([`cloud_tasks_emails`](crate::EventServiceBuilder::cloud_tasks_emails),
+//! [`cloud_scheduler_emails`](crate::EventServiceBuilder::cloud_scheduler_emails), or
+//! `GCP_EVENTS_TASKS_EMAILS` / `GCP_EVENTS_SCHEDULER_EMAILS`), a verified OIDC token of one of
+//! those service accounts. Any other request is a plain post and its source headers are
+//! ignored. A request carrying Pub/Sub's unwrapped-push metadata (`x-goog-pubsub-*`) is an
+//! unwrapped push whatever else it carries: with write-metadata every message attribute
+//! becomes a header, so a publisher could otherwise pose as a queue.
 //!
-//! **The headers are the caller's.** Google sets them, but anyone who can reach the endpoint can
-//! send them too: trust them only on an authenticated service (OIDC with the allowed e-mails of
-//! your queue's and job's service accounts). With idempotency on, a caller who may post at all
-//! could reuse a task name to have a real task taken for a duplicate (acknowledged, not run):
-//! another reason the endpoint must be authenticated.
+//! With idempotency or the inbox, a task is one delivery per queue + task name (its retries
+//! carry the same name), a Scheduler run one per job name + schedule time (its retries carry
+//! the same schedule time; a run without one, from a job that is not on a cron schedule, has no
+//! identity and is dispatched every time). Google sends the queue's **short** name only (no
+//! project or region), so two regions' `emails` queues posting to one route share names: give
+//! them different queue names or routes. A task name is free again about an hour after its
+//! task ran or was deleted, so a done task counts for
+//! [`DEFAULT_TASK_NAME_REUSE`] (30 min; [`task_name_reuse`](crate::EventServiceBuilder::task_name_reuse))
+//! and not the store's or inbox's full retention: a new task reusing a name runs.
+//!
+//! **The headers are the caller's.** Google sets them, but anyone who can reach the endpoint
+//! with Cloud Tasks' `User-Agent` can send them too: name your queues' and jobs' service
+//! accounts, so that only their tokens count.
 //!
 //! ```
 //! use gcp_events_core::testing::requests::TestTask;
@@ -49,11 +66,14 @@
 //! ```
 
 mod parse;
+mod trust;
 
 use chrono::{DateTime, Utc};
 
 pub use parse::HeaderError;
 pub(crate) use parse::{cloud_tasks, scheduler, Source};
+pub(crate) use trust::SourceTrust;
+pub use trust::DEFAULT_TASK_NAME_REUSE;
 
 /// What Cloud Tasks says about the task it delivers (`X-CloudTasks-*` headers).
 #[non_exhaustive]
@@ -64,10 +84,11 @@ pub struct CloudTasksContext {
     /// `X-CloudTasks-TaskName`: the task's short name, or a system-generated id.
     pub task_name: String,
     /// `X-CloudTasks-TaskRetryCount`: times the task was retried (0 on the first attempt;
-    /// counts failures before execution too).
+    /// counts failures before execution too). 0 when absent or unreadable.
     pub retry_count: u32,
     /// `X-CloudTasks-TaskExecutionCount`: responses received from the handler so far (all of
-    /// them failures).
+    /// them failures), not counting those that were 5xx, as Google documents it. 0 when
+    /// absent or unreadable.
     pub execution_count: u32,
     /// `X-CloudTasks-TaskETA`: when the task was scheduled to run.
     pub eta: Option<DateTime<Utc>>,

@@ -64,16 +64,6 @@ fn required(headers: &HeaderMap, name: &'static str) -> Result<String, HeaderErr
     text(headers, name)?.ok_or(HeaderError(name))
 }
 
-fn count(headers: &HeaderMap, name: &'static str) -> Result<u32, HeaderError> {
-    match text(headers, name)? {
-        None => Ok(0),
-        Some(n) if n.bytes().all(|b| b.is_ascii_digit()) => {
-            n.parse().map_err(|_| HeaderError(name))
-        }
-        Some(_) => Err(HeaderError(name)),
-    }
-}
-
 /// Seconds since the epoch, fractional (`1733486400.5`), as Cloud Tasks sends its ETA.
 fn epoch_seconds(value: &str) -> Option<DateTime<Utc>> {
     let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
@@ -94,27 +84,52 @@ fn epoch_seconds(value: &str) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp(seconds, nanos)
 }
 
-/// The Cloud Tasks context of a recognised head.
+/// An informational header's value: absent when it is missing or unreadable (a warning then,
+/// naming the header, never its value), so an unexpected value from Google never turns every
+/// attempt of a task into a refusal.
+fn informational<T>(
+    headers: &HeaderMap,
+    name: &'static str,
+    read: impl FnOnce(&str) -> Option<T>,
+) -> Option<T> {
+    let value = match text(headers, name) {
+        Ok(value) => value?,
+        Err(_) => {
+            tracing::warn!(header = name, "unreadable header ignored");
+            return None;
+        }
+    };
+    let read = read(&value);
+    if read.is_none() {
+        tracing::warn!(header = name, "unreadable header ignored");
+    }
+    read
+}
+
+fn count(value: &str) -> Option<u32> {
+    value
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| value.parse().ok())
+        .flatten()
+}
+
+/// The Cloud Tasks context of a recognised head. Only the identity (queue and task name) is
+/// strict: missing, doubled or unreadable is a `400` naming the header. The rest is
+/// information: unreadable means absent (counts 0).
 pub(crate) fn cloud_tasks(headers: &HeaderMap) -> Result<CloudTasksContext, HeaderError> {
-    let eta = match text(headers, ETA)? {
-        None => None,
-        Some(value) => Some(epoch_seconds(&value).ok_or(HeaderError(ETA))?),
-    };
-    let previous_response = match text(headers, PREVIOUS_RESPONSE)? {
-        None => None,
-        Some(code) => match code.parse::<u16>() {
-            Ok(code) if (100..=599).contains(&code) => Some(code),
-            _ => return Err(HeaderError(PREVIOUS_RESPONSE)),
-        },
-    };
     Ok(CloudTasksContext {
         queue_name: required(headers, QUEUE)?,
         task_name: required(headers, TASK)?,
-        retry_count: count(headers, RETRY_COUNT)?,
-        execution_count: count(headers, EXECUTION_COUNT)?,
-        eta,
-        previous_response,
-        retry_reason: text(headers, RETRY_REASON)?,
+        retry_count: informational(headers, RETRY_COUNT, count).unwrap_or(0),
+        execution_count: informational(headers, EXECUTION_COUNT, count).unwrap_or(0),
+        eta: informational(headers, ETA, epoch_seconds),
+        previous_response: informational(headers, PREVIOUS_RESPONSE, |code| {
+            code.parse::<u16>()
+                .ok()
+                .filter(|code| (100..=599).contains(code))
+        }),
+        retry_reason: informational(headers, RETRY_REASON, |reason| Some(reason.to_owned())),
     })
 }
 
@@ -182,7 +197,7 @@ mod tests {
     }
 
     #[test]
-    fn malformed_values_name_their_header() {
+    fn only_identity_headers_are_strict() {
         let base = [(QUEUE, "q"), (TASK, "t")];
         for (name, value) in [
             (RETRY_COUNT, "two"),
@@ -194,10 +209,31 @@ mod tests {
         ] {
             let mut pairs = base.to_vec();
             pairs.push((name, value));
-            assert_eq!(cloud_tasks(&head(&pairs)), Err(HeaderError(name)), "{name}");
+            let task = cloud_tasks(&head(&pairs)).expect(name);
+            assert_eq!(
+                (
+                    task.retry_count,
+                    task.execution_count,
+                    task.eta,
+                    task.previous_response
+                ),
+                (0, 0, None, None),
+                "{name}: absent"
+            );
         }
+        let twice = head(&[
+            (QUEUE, "q"),
+            (TASK, "t"),
+            (RETRY_COUNT, "1"),
+            (RETRY_COUNT, "2"),
+        ]);
+        assert_eq!(cloud_tasks(&twice).map(|t| t.retry_count), Ok(0));
         let twice = head(&[(QUEUE, "q"), (TASK, "t"), (TASK, "u")]);
         assert_eq!(cloud_tasks(&twice), Err(HeaderError(TASK)));
+        assert_eq!(
+            cloud_tasks(&head(&[(QUEUE, "q"), (TASK, " ")])),
+            Err(HeaderError(TASK))
+        );
         let job = head(&[(SCHEDULER, "true"), (JOB, "j"), (SCHEDULE_TIME, "nightly")]);
         assert_eq!(scheduler(&job), Err(HeaderError(SCHEDULE_TIME)));
     }

@@ -65,10 +65,13 @@ impl EffectsDatabase {
     }
 }
 
-/// Writes one row into `effects` for the delivery (its Pub/Sub message id), then does what the
+/// Writes one row into `effects` for the delivery (its Pub/Sub message id; a task's or a
+/// Scheduler job's name, and nothing more, for those), then does what the
 /// message's `then` attribute says: `fail`, `panic`, `abort` (the process), `discard`, `sleep`
-/// (for `ms` milliseconds), or nothing; with `fail_attempts` = N it fails the message's first N
-/// attempts. Counts its attempts.
+/// (for `ms` milliseconds), `swallow` (runs a failing statement and ignores its error, then
+/// succeeds), `swallow-discard` (the same, then discards), `rollback` or `commit` (sends that
+/// statement itself, then succeeds), or nothing; with `fail_attempts` = N it fails the
+/// message's first N attempts. Counts its attempts.
 #[derive(Clone, Default, Debug)]
 pub struct EffectWriter {
     attempts: Arc<AtomicUsize>,
@@ -92,6 +95,20 @@ impl EffectWriter {
 impl TransactionalHandler for EffectWriter {
     async fn handle(&self, event: &Event, db: &mut PgConnection) -> HandlerResult {
         self.attempts.fetch_add(1, Ordering::SeqCst);
+        // A task or a Scheduler run is written under its task or job name.
+        let context = event.context();
+        if let Some(name) = context
+            .cloud_tasks
+            .as_ref()
+            .map(|t| t.task_name.as_str())
+            .or(context.scheduler.as_ref().map(|s| s.job_name.as_str()))
+        {
+            sqlx::query("INSERT INTO effects (message_id) VALUES ($1)")
+                .bind(name)
+                .execute(&mut *db)
+                .await?;
+            return Ok(());
+        }
         let message = event.pubsub().map_err(HandlerError::new)?;
         let id = message.message_id.clone().unwrap_or_default();
         let attempt = {
@@ -102,14 +119,25 @@ impl TransactionalHandler for EffectWriter {
         };
         sqlx::query("INSERT INTO effects (message_id) VALUES ($1)")
             .bind(&id)
-            .execute(db)
+            .execute(&mut *db)
             .await?;
         let attribute = |name: &str| message.attributes.get(name).map(String::as_str);
         let failing = attribute("fail_attempts").and_then(|n| n.parse::<usize>().ok());
         if failing.is_some_and(|n| attempt <= n) {
             return Err(HandlerError::new(format!("attempt {attempt} fails")));
         }
-        match attribute("then") {
+        let then = attribute("then");
+        if let Some(statement) = match then {
+            Some("swallow" | "swallow-discard") => Some("SELECT * FROM no_such_table"),
+            Some("rollback") => Some("ROLLBACK"),
+            Some("commit") => Some("COMMIT"),
+            _ => None,
+        } {
+            // The error (if any) ignored, as the "already exists? fine" mistake does.
+            let _ = sqlx::Executor::execute(&mut *db, statement).await;
+        }
+        match then {
+            Some("swallow-discard") => Err(HandlerError::discard("told to discard")),
             Some("fail") => Err(HandlerError::new("told to fail")),
             Some("panic") => panic!("told to panic"),
             Some("abort") => std::process::abort(),

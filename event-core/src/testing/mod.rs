@@ -57,7 +57,7 @@
 //! | C4 unwrapped push | `c4_unwrapped_push_with_metadata`, `c4_unwrapped_push_without_metadata_by_configuration` |
 //! | C5 one event model | `c5_same_message_in_every_format_decodes_the_same` (and every C case reads `Event`) |
 //! | C6 typed Google event data | `c6_typed_firestore_data_reaches_the_handler` |
-//! | C7 Cloud Tasks and Cloud Scheduler | `c7_cloud_tasks_and_scheduler_are_recognised_with_their_context`, `c7_malformed_task_and_scheduler_headers_are_400`, `c7_retried_tasks_and_scheduler_runs_are_deduplicated` |
+//! | C7 Cloud Tasks and Cloud Scheduler | `c7_cloud_tasks_and_scheduler_are_recognised_with_their_context`, `c7_only_identity_headers_are_strict`, `c7_forged_source_headers_never_change_a_pubsub_delivery`, `c7_named_service_accounts_decide_who_is_cloud_tasks`, `c7_retried_tasks_and_scheduler_runs_are_deduplicated` |
 //! | A1 OIDC checks | `a2_invalid_token_is_401_invalid_token` (forged, expired, wrong `aud`, two headers), `a4_genuine_token_is_dispatched_with_claims` |
 //! | A2 status codes | `a2_missing_token_is_401_with_bearer_challenge`, `a2_invalid_token_is_401_invalid_token`, `a2_disallowed_caller_is_403`, `a2_keys_unavailable_is_503_with_retry_after` |
 //! | A3 key cache | not HTTP behaviour: `event-core/tests/jwks.rs` against a real JWKS server |
@@ -66,7 +66,7 @@
 //! | R3 deadline, shedding | `r3_handler_timeout_is_504_and_cancels_the_handler`, `r3_overload_is_503_before_the_body_is_read` |
 //! | R4 idempotency | `r4_duplicate_of_a_handled_delivery_is_acknowledged_without_dispatch`, `r4_failed_deliveries_run_again_when_redelivered` (Redis: `event-core/tests/redis.rs`) |
 //! | R5 in progress, store failure | `r5_duplicate_in_progress_is_409_and_not_dispatched`, `r5_store_failure_refuses_or_dispatches_by_policy` |
-//! | R7 exactly-once effects (PostgreSQL) | `r7_inbox_commits_before_2xx_and_acknowledges_a_done_duplicate`, `r7_inbox_in_flight_duplicate_is_409_at_once`, `r7_inbox_failure_rolls_back_and_the_redelivery_commits_once` (crash, database down, retention: `event-core/tests/inbox*.rs`; receivers: `examples/tests/effects.rs`) |
+//! | R7 exactly-once effects (PostgreSQL) | `r7_inbox_commits_before_2xx_and_acknowledges_a_done_duplicate`, `r7_inbox_in_flight_duplicate_is_409_at_once`, `r7_inbox_failure_rolls_back_and_the_redelivery_commits_once`, `r7_inbox_never_acknowledges_what_did_not_commit`, `r7_inbox_task_names_are_free_again_after_the_reuse_window` (crash, database down, retention: `event-core/tests/inbox*.rs`; receivers: `examples/tests/effects.rs`) |
 //! | R6 Host, request targets | `r6_exactly_one_valid_host_header`, `r6_unusual_request_targets_are_answered_cleanly` |
 //! | O1 metrics | `o1_metrics_count_every_outcome` (through every adapter; the recorder: [`metrics::CapturedMetrics`]) |
 //! | O2 trace context | `o2_trace_context_is_continued` (parsing: unit tests in `trace.rs`) |
@@ -370,7 +370,9 @@ macro_rules! conformance_suite {
             c3_eventarc_mount_names_events_by_type_and_subject,
             c6_typed_firestore_data_reaches_the_handler,
             c7_cloud_tasks_and_scheduler_are_recognised_with_their_context,
-            c7_malformed_task_and_scheduler_headers_are_400,
+            c7_only_identity_headers_are_strict,
+            c7_forged_source_headers_never_change_a_pubsub_delivery,
+            c7_named_service_accounts_decide_who_is_cloud_tasks,
             c7_retried_tasks_and_scheduler_runs_are_deduplicated,
             c4_unwrapped_push_with_metadata,
             c4_unwrapped_push_without_metadata_by_configuration,
@@ -384,6 +386,8 @@ macro_rules! conformance_suite {
             r7_inbox_commits_before_2xx_and_acknowledges_a_done_duplicate,
             r7_inbox_in_flight_duplicate_is_409_at_once,
             r7_inbox_failure_rolls_back_and_the_redelivery_commits_once,
+            r7_inbox_never_acknowledges_what_did_not_commit,
+            r7_inbox_task_names_are_free_again_after_the_reuse_window,
             r6_exactly_one_valid_host_header,
             r6_unusual_request_targets_are_answered_cleanly,
             o1_metrics_count_every_outcome,

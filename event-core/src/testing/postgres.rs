@@ -131,6 +131,25 @@ impl PostgresServer {
         }
     }
 
+    /// What the server has logged so far (its standard error, across restarts): for tests that
+    /// a workload leaves no `ERROR` line.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.log_path()).unwrap_or_default()
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.data.with_extension("log")
+    }
+
+    /// The log, appended to (or nothing, if it cannot be opened).
+    fn log_file(&self) -> Stdio {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_path())
+            .map_or_else(|_| Stdio::null(), Stdio::from)
+    }
+
     /// Starts the server again on the same port and data (after [`stop`](Self::stop)).
     pub fn restart(&mut self) {
         assert!(
@@ -164,7 +183,7 @@ impl PostgresServer {
             ])
             .args(["-c", "max_connections=100"])
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stderr(self.log_file());
         as_user(&mut command, self.user);
         let child = command
             .spawn()
@@ -182,6 +201,7 @@ impl Drop for PostgresServer {
     fn drop(&mut self) {
         self.stop();
         let _ = std::fs::remove_dir_all(&self.data);
+        let _ = std::fs::remove_file(self.log_path());
     }
 }
 

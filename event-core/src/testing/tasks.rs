@@ -8,8 +8,8 @@ use http_body_util::Full;
 /// A Cloud Tasks HTTP target's request: `X-CloudTasks-*` headers and the task's body.
 ///
 /// Defaults: no body, first attempt (retry and execution counts 0), no ETA, no previous
-/// response; every request carries `Host: localhost`. Queue and task names are sent as their
-/// short names, as Cloud Tasks does.
+/// response, Cloud Tasks' `User-Agent: Google-Cloud-Tasks`; every request carries `Host:
+/// localhost`. Queue and task names are sent as their short names, as Cloud Tasks does.
 #[derive(Debug, Clone)]
 pub struct TestTask {
     queue: String,
@@ -21,6 +21,7 @@ pub struct TestTask {
     eta: Option<DateTime<Utc>>,
     previous_response: Option<u16>,
     retry_reason: Option<String>,
+    user_agent: Option<String>,
     headers: Vec<(String, String)>,
 }
 
@@ -42,8 +43,16 @@ impl TestTask {
             eta: None,
             previous_response: None,
             retry_reason: None,
+            user_agent: Some("Google-Cloud-Tasks".to_owned()),
             headers: Vec::new(),
         }
+    }
+
+    /// Another `User-Agent`, or none: a request not sent as Cloud Tasks sends (its headers
+    /// are then ignored by the service).
+    pub fn user_agent(mut self, agent: Option<&str>) -> Self {
+        self.user_agent = agent.map(str::to_owned);
+        self
     }
 
     /// The task's body (sent without a content type unless [`content_type`](Self::content_type)).
@@ -83,10 +92,12 @@ impl TestTask {
         self
     }
 
-    /// The next attempt after a failure answered `status`: retry and execution counts grow by
-    /// one, and the previous response is sent.
+    /// The next attempt after a failure answered `status`: the retry count grows by one, the
+    /// execution count too unless `status` was a 5xx (Google counts only responses that were
+    /// not 5xx there), and the previous response is sent.
     pub fn retried_after(self, status: u16) -> Self {
-        let (retries, executions) = (self.retry_count + 1, self.execution_count + 1);
+        let counted = u32::from(!(500..600).contains(&status));
+        let (retries, executions) = (self.retry_count + 1, self.execution_count + counted);
         self.retry_count(retries)
             .execution_count(executions)
             .previous_response(status, "HTTP_ERROR")
@@ -129,6 +140,9 @@ impl TestTask {
         if let Some(content_type) = &self.content_type {
             headers.push(("content-type".to_owned(), content_type.clone()));
         }
+        if let Some(agent) = &self.user_agent {
+            headers.push(("user-agent".to_owned(), agent.clone()));
+        }
         headers.extend(self.headers.iter().cloned());
         headers
     }
@@ -145,14 +159,15 @@ impl TestTask {
 }
 
 /// A Cloud Scheduler HTTP job's request: `X-CloudScheduler: true`, the job's name, its run's
-/// schedule time, and the body with Scheduler's default `Content-Type:
-/// application/octet-stream`.
+/// schedule time, Scheduler's `User-Agent: Google-Cloud-Scheduler`, and the body with
+/// Scheduler's default `Content-Type: application/octet-stream`.
 #[derive(Debug, Clone)]
 pub struct TestSchedulerRun {
     job: String,
     schedule_time: Option<DateTime<Utc>>,
     body: Bytes,
     content_type: String,
+    user_agent: Option<String>,
     headers: Vec<(String, String)>,
 }
 
@@ -165,8 +180,15 @@ impl TestSchedulerRun {
             schedule_time: Some(schedule_time),
             body: Bytes::new(),
             content_type: "application/octet-stream".to_owned(),
+            user_agent: Some("Google-Cloud-Scheduler".to_owned()),
             headers: Vec::new(),
         }
+    }
+
+    /// Another `User-Agent`, or none (see [`TestTask::user_agent`]).
+    pub fn user_agent(mut self, agent: Option<&str>) -> Self {
+        self.user_agent = agent.map(str::to_owned);
+        self
     }
 
     /// A run without a schedule time (a job that is not on a cron schedule).
@@ -204,6 +226,9 @@ impl TestSchedulerRun {
             headers.push(("X-CloudScheduler-ScheduleTime".to_owned(), value));
         }
         headers.push(("content-type".to_owned(), self.content_type.clone()));
+        if let Some(agent) = &self.user_agent {
+            headers.push(("user-agent".to_owned(), agent.clone()));
+        }
         headers.extend(self.headers.iter().cloned());
         headers
     }

@@ -101,3 +101,83 @@ where
     push(addr, "1", &[]).await.assert_json(200, json!({}));
     assert_eq!((db.rows("1").await, effects.attempts()), (1, 2));
 }
+
+/// R7: a handler that breaks its transaction and still returns `Ok` (a failed statement whose
+/// error it ignored, a discard after one, its own `ROLLBACK`) is never acknowledged: the
+/// failure status, and the redelivery finds the key free, runs and commits once.
+pub async fn r7_inbox_never_acknowledges_what_did_not_commit<S, F>(start: S)
+where
+    S: Fn(EventService) -> F,
+    F: Future<Output = SocketAddr>,
+{
+    let (addr, db, effects) = transactional(&start).await;
+    for (id, then) in [
+        ("1", "swallow"),
+        ("2", "swallow-discard"),
+        ("3", "rollback"),
+    ] {
+        push(addr, id, &[("then", then)]).await.assert_json(
+            400,
+            json!({"error": "Unable to handle event of kind k with reference r"}),
+        );
+        // Not done: the redelivery runs (a done key would be 200 without running).
+        push(addr, id, &[]).await.assert_json(201, json!({}));
+        push(addr, id, &[]).await.assert_json(200, json!({}));
+        assert_eq!(db.rows(id).await, 1, "{then}: one row, from the redelivery");
+    }
+    assert_eq!(effects.attempts(), 6);
+}
+
+/// R7 with C7: Cloud Tasks and Scheduler identities in the inbox. A task's retry after it
+/// committed is acknowledged unrun, and so is a Scheduler run's; a new task reusing the name
+/// once the reuse window has passed (Google frees a name about an hour after its task ran)
+/// runs again.
+pub async fn r7_inbox_task_names_are_free_again_after_the_reuse_window<S, F>(start: S)
+where
+    S: Fn(EventService) -> F,
+    F: Future<Output = SocketAddr>,
+{
+    use crate::testing::requests::{TestSchedulerRun, TestTask};
+
+    let db = EffectsDatabase::start().await;
+    let effects = EffectWriter::default();
+    let window = Duration::from_millis(800);
+    let builder = EventService::builder()
+        .allow_unauthenticated()
+        .handler_timeout(Duration::from_secs(5))
+        .task_name_reuse(window)
+        .inbox(db.inbox.clone())
+        .transactional_handler(effects.clone());
+    let addr = serve(&start, builder).await;
+    let send_parts = |headers: Vec<(String, String)>, body: bytes::Bytes| async move {
+        let headers: Vec<(&str, &str)> = headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let raw = crate::testing::client::raw_request("POST", &path("k", "r"), &headers, &body);
+        send(addr, &raw).await
+    };
+    let task = TestTask::new("emails", "welcome-1").body("x");
+    send_parts(task.headers(), task.body_bytes())
+        .await
+        .assert_json(201, json!({}));
+    let retry = task.clone().retried_after(500);
+    send_parts(retry.headers(), retry.body_bytes())
+        .await
+        .assert_json(200, json!({}));
+    assert_eq!(db.rows("welcome-1").await, 1);
+    tokio::time::sleep(window + Duration::from_millis(200)).await;
+    send_parts(task.headers(), task.body_bytes())
+        .await
+        .assert_json(201, json!({}));
+    assert_eq!(db.rows("welcome-1").await, 2, "a reused name runs again");
+
+    let at = chrono::DateTime::from_timestamp(1_796_000_000, 0).unwrap_or_default();
+    let run = TestSchedulerRun::new("nightly", at);
+    for status in [201, 200] {
+        send_parts(run.headers(), run.body_bytes())
+            .await
+            .assert_json(status, json!({}));
+    }
+    assert_eq!((db.rows("nightly").await, effects.attempts()), (1, 3));
+}

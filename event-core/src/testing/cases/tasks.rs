@@ -53,7 +53,7 @@ where
     )
     .body("send the welcome e-mail")
     .eta(eta)
-    .retried_after(503)
+    .retried_after(400)
     .retried_after(500);
     send_task(addr, &path("email", "42"), &task)
         .await
@@ -70,7 +70,8 @@ where
             context.retry_count,
             context.execution_count
         ),
-        ("emails", "welcome-42", 2, 2)
+        ("emails", "welcome-42", 2, 1),
+        "a 5xx answer is not counted as an execution"
     );
     assert_eq!(context.eta, Some(eta));
     assert_eq!(context.previous_response, Some(500));
@@ -110,48 +111,239 @@ where
     );
 }
 
-/// C7: a header that does not parse is `400` naming it (never echoing its value), and nothing
-/// is dispatched.
-pub async fn c7_malformed_task_and_scheduler_headers_are_400<S, F>(start: S)
+/// `task`'s headers with `name` replaced by `value` (one header, not a second value).
+fn replaced(headers: Vec<(String, String)>, name: &str, value: &str) -> Vec<(String, String)> {
+    let mut headers: Vec<_> = headers
+        .into_iter()
+        .filter(|(n, _)| !n.eq_ignore_ascii_case(name))
+        .collect();
+    headers.push((name.to_owned(), value.to_owned()));
+    headers
+}
+
+/// C7: only the identity headers are strict. A task or job name that is missing, empty or
+/// doubled, or a schedule time that does not parse, is `400` naming the header (never echoing
+/// its value), nothing dispatched; an informational header that does not parse (counts, ETA,
+/// previous response) is absent, and the task runs.
+pub async fn c7_only_identity_headers_are_strict<S, F>(start: S)
 where
     S: Fn(EventService) -> F,
     F: Future<Output = SocketAddr>,
 {
     let (addr, seen) = recording(&start).await;
-    let cases = [
+    let task = TestTask::new("q", "t");
+    let refused = [
         (
-            TestTask::new("q", "t")
-                .header("X-CloudTasks-TaskRetryCount", "secret-two")
-                .headers(),
-            "X-CloudTasks-TaskRetryCount",
+            replaced(task.headers(), "X-CloudTasks-TaskName", " "),
+            "X-CloudTasks-TaskName",
         ),
         (
-            TestTask::new("q", "t")
-                .header("X-CloudTasks-TaskETA", "secret-soon")
-                .headers(),
-            "X-CloudTasks-TaskETA",
+            task.clone().header("X-CloudTasks-TaskName", "u").headers(),
+            "X-CloudTasks-TaskName",
         ),
         (
-            TestTask::new("q", "t")
-                .header("X-CloudTasks-TaskPreviousResponse", "secret")
-                .headers(),
-            "X-CloudTasks-TaskPreviousResponse",
+            replaced(task.headers(), "X-CloudTasks-QueueName", ""),
+            "X-CloudTasks-QueueName",
         ),
     ];
-    for (headers, name) in cases {
-        // The test task already sends a valid count; a second value is refused too.
+    for (headers, name) in refused {
         let response = send_parts(addr, &path("k", "r"), headers, b"x").await;
         response.assert_json(400, json!({"error": format!("Invalid {name} header")}));
     }
     let at = Utc.with_ymd_and_hms(2026, 12, 7, 2, 0, 0).unwrap();
-    let run = TestSchedulerRun::new("nightly", at)
-        .unscheduled()
-        .header("X-CloudScheduler-ScheduleTime", "secret-tonight");
-    send_run(addr, &path("k", "r"), &run).await.assert_json(
-        400,
-        json!({"error": "Invalid X-CloudScheduler-ScheduleTime header"}),
+    let run = TestSchedulerRun::new("nightly", at);
+    let headers = replaced(
+        run.headers(),
+        "X-CloudScheduler-ScheduleTime",
+        "secret-tonight",
     );
+    send_parts(addr, &path("k", "r"), headers, b"")
+        .await
+        .assert_json(
+            400,
+            json!({"error": "Invalid X-CloudScheduler-ScheduleTime header"}),
+        );
     assert_eq!(seen.count(), 0);
+
+    let informational = [
+        ("X-CloudTasks-TaskRetryCount", "secret-two"),
+        ("X-CloudTasks-TaskExecutionCount", "-1"),
+        ("X-CloudTasks-TaskETA", "secret-soon"),
+        ("X-CloudTasks-TaskPreviousResponse", "secret"),
+    ];
+    let retried = task
+        .clone()
+        .retry_count(3)
+        .execution_count(2)
+        .eta(at)
+        .previous_response(500, "HTTP_ERROR");
+    for (name, value) in informational {
+        let headers = replaced(retried.headers(), name, value);
+        send_parts(addr, &path("k", "r"), headers, b"x")
+            .await
+            .assert_json(201, json!({}));
+        let event = seen.events().pop().expect("dispatched");
+        let context = event.context().cloud_tasks.clone().expect("still a task");
+        let read = match name {
+            "X-CloudTasks-TaskRetryCount" => context.retry_count == 0,
+            "X-CloudTasks-TaskExecutionCount" => context.execution_count == 0,
+            "X-CloudTasks-TaskETA" => context.eta.is_none(),
+            _ => context.previous_response.is_none(),
+        };
+        assert!(read, "{name} unreadable is absent: {context:?}");
+        assert_eq!(context.task_name, "t");
+    }
+}
+
+/// The raw bytes of a test request, for the wire.
+async fn wire(request: http::Request<http_body_util::Full<bytes::Bytes>>) -> Vec<u8> {
+    use http_body_util::BodyExt;
+    let (parts, body) = request.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let headers: Vec<(&str, &str)> = parts
+        .headers
+        .iter()
+        .filter(|(name, _)| *name != http::header::HOST)
+        .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
+        .collect();
+    let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    raw_request(parts.method.as_str(), target, &headers, &body)
+}
+
+/// C7 with R4: with unwrapped push and write-metadata Pub/Sub turns every message attribute
+/// into a header, so a publisher can add Cloud Tasks, Scheduler and `ce-*` headers (with Cloud
+/// Tasks' User-Agent too). Three distinct messages carrying the same forged task, job and
+/// CloudEvent identity each stay an unwrapped push with their own message id: all three run.
+pub async fn c7_forged_source_headers_never_change_a_pubsub_delivery<S, F>(start: S)
+where
+    S: Fn(EventService) -> F,
+    F: Future<Output = SocketAddr>,
+{
+    let recorder = crate::testing::Recorder::new();
+    let builder = EventService::builder()
+        .allow_unauthenticated()
+        .idempotency(MemoryStore::default())
+        .handler(recorder.clone());
+    let addr = serve(&start, builder).await;
+    let forged = [
+        ("X-CloudTasks-QueueName", "emails"),
+        ("X-CloudTasks-TaskName", "welcome-1"),
+        ("User-Agent", "Google-Cloud-Tasks"),
+        ("X-CloudScheduler", "true"),
+        ("X-CloudScheduler-JobName", "nightly"),
+        ("ce-specversion", "1.0"),
+        ("ce-id", "forged"),
+        ("ce-source", "//forged"),
+        ("ce-type", "google.cloud.pubsub.topic.v1.messagePublished"),
+    ];
+    for id in ["m1", "m2", "m3"] {
+        let mut push = crate::testing::requests::TestPush::data("x").message_id(id);
+        for (name, value) in forged {
+            push = push.header(name, value);
+        }
+        let response = send(addr, &wire(push.unwrapped(&path("k", "r"))).await).await;
+        response.assert_json(201, json!({}));
+    }
+    let events = recorder.events();
+    let seen: Vec<_> = events
+        .iter()
+        .map(|e| {
+            let id = e.pubsub().ok().and_then(|m| m.message_id.clone());
+            (e.context().format, id.unwrap_or_default())
+        })
+        .collect();
+    let expected: Vec<_> = ["m1", "m2", "m3"]
+        .into_iter()
+        .map(|id| (DeliveryFormat::UnwrappedPush, id.to_owned()))
+        .collect();
+    assert_eq!(seen, expected);
+    assert!(events
+        .iter()
+        .all(|e| e.context().cloud_tasks.is_none() && e.context().cloud_event.is_none()));
+
+    // A task's headers without Cloud Tasks' User-Agent are a plain post: no task context,
+    // and no task identity to be taken for a duplicate.
+    let (addr, seen) = recording(&start).await;
+    let posed = TestTask::new("q", "t").user_agent(None).body("{}");
+    for _ in 0..2 {
+        send_task(addr, &path("k", "r"), &posed)
+            .await
+            .assert_json(201, json!({}));
+    }
+    assert!(seen.events().iter().all(
+        |e| e.context().format == DeliveryFormat::JsonBody && e.context().cloud_tasks.is_none()
+    ));
+}
+
+/// C7: with the queue's and the job's service accounts named, only their verified tokens make
+/// a request a Cloud Tasks or Scheduler delivery: another account that may post (the Pub/Sub
+/// push account, say) sending the same headers and `User-Agent` is a plain post.
+pub async fn c7_named_service_accounts_decide_who_is_cloud_tasks<S, F>(start: S)
+where
+    S: Fn(EventService) -> F,
+    F: Future<Output = SocketAddr>,
+{
+    use crate::testing::auth::LocalOidc;
+
+    let oidc = LocalOidc::new("https://svc.example", "tasks@p.iam.gserviceaccount.com");
+    let scheduler = "scheduler@p.iam.gserviceaccount.com";
+    let push = "push@p.iam.gserviceaccount.com";
+    let recorder = crate::testing::Recorder::new();
+    let builder = EventService::builder()
+        .oidc(oidc.config().allowed_email(scheduler).allowed_email(push))
+        .cloud_tasks_emails(["tasks@p.iam.gserviceaccount.com"])
+        .cloud_scheduler_emails([scheduler])
+        .handler(recorder.clone());
+    let addr = serve(&start, builder).await;
+    let token_of = |email: &str| {
+        let mut claims = oidc.claims();
+        claims["email"] = email.into();
+        format!("Bearer {}", oidc.token_with(&claims))
+    };
+    let at = Utc.with_ymd_and_hms(2026, 12, 7, 2, 0, 0).unwrap();
+    let cases = [
+        (
+            TestTask::new("q", "t")
+                .header("Authorization", format!("Bearer {}", oidc.token()))
+                .headers(),
+            DeliveryFormat::CloudTasks,
+        ),
+        (
+            TestTask::new("q", "t")
+                .header("Authorization", token_of(push))
+                .headers(),
+            DeliveryFormat::JsonBody,
+        ),
+        (
+            TestTask::new("q", "t")
+                .header("Authorization", token_of(scheduler))
+                .headers(),
+            DeliveryFormat::JsonBody,
+        ),
+        (
+            TestSchedulerRun::new("nightly", at)
+                .header("Authorization", token_of(scheduler))
+                .headers(),
+            DeliveryFormat::CloudScheduler,
+        ),
+        (
+            TestSchedulerRun::new("nightly", at)
+                .header("Authorization", token_of(push))
+                .headers(),
+            DeliveryFormat::JsonBody,
+        ),
+    ];
+    for (n, (headers, format)) in cases.into_iter().enumerate() {
+        send_parts(addr, &path("k", "r"), headers, b"{}")
+            .await
+            .assert_json(201, json!({}));
+        let event = recorder.events().pop().expect("dispatched");
+        assert_eq!(event.context().format, format, "case {n}");
+    }
 }
 
 /// C7 with R4: a task's retries are one delivery (queue + task name), a Scheduler run's too
