@@ -32,6 +32,7 @@ mod outcome;
 mod payload;
 mod pipeline;
 pub mod pubsub;
+mod redact;
 mod respond;
 mod route;
 mod service;

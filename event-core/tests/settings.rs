@@ -249,6 +249,59 @@ fn the_inbox_database_is_a_checked_postgres_url_never_shown_with_its_password() 
     assert!(Settings::from_vars([("GCP_EVENTS_POSTGRES", socket)]).is_ok());
     let message = error(&[("GCP_EVENTS_POSTGRES", "mysql://app:hunter2@h/db")]);
     assert!(!message.contains("hunter2"), "{message}");
+    // Both forms a Cloud SQL user with a password writes are accepted, neither ever shown
+    // with it; the pool's own parameters are checked.
+    for url in [
+        "postgres:///orders?host=/cloudsql/p:r:db&user=app&password=hunter2",
+        "postgres://app:hunter2@/orders?host=/cloudsql/p:r:db&max_connections=20",
+    ] {
+        let settings = Settings::from_vars([("GCP_EVENTS_POSTGRES", url)]).unwrap();
+        let shown = format!("{settings:?}");
+        assert!(
+            !shown.contains("hunter2") && shown.contains("/cloudsql/p:r:db"),
+            "{shown}"
+        );
+    }
+    for bad in [
+        "postgres://app:hunter2@/orders?host=/cloudsql/x&max_connections=0",
+        "postgres:///orders?host=/x&password=hunter2&acquire_timeout_ms=soon",
+    ] {
+        let message = error(&[("GCP_EVENTS_POSTGRES", bad)]);
+        assert!(message.starts_with("GCP_EVENTS_POSTGRES="), "{message}");
+        assert!(!message.contains("hunter2"), "{message}");
+    }
+}
+
+#[test]
+fn task_and_scheduler_accounts_are_oidc_settings() {
+    let accounts = [
+        ("GCP_EVENTS_TASKS_EMAILS", "tasks@p.iam.gserviceaccount.com"),
+        (
+            "GCP_EVENTS_SCHEDULER_EMAILS",
+            "jobs@p.iam.gserviceaccount.com",
+        ),
+    ];
+    for (name, value) in accounts {
+        let message = error(&[(name, value)]);
+        assert!(
+            message.starts_with(&format!("{name} is an OIDC setting")),
+            "{message}"
+        );
+    }
+    let mut vars = vec![
+        ("GCP_EVENTS_AUDIENCE", "https://svc"),
+        (
+            "GCP_EVENTS_ALLOWED_EMAILS",
+            "push@p.iam.gserviceaccount.com",
+        ),
+    ];
+    vars.extend(accounts);
+    let settings = Settings::from_vars(vars).unwrap();
+    assert_eq!(settings.tasks_emails, ["tasks@p.iam.gserviceaccount.com"]);
+    assert_eq!(
+        settings.scheduler_emails,
+        ["jobs@p.iam.gserviceaccount.com"]
+    );
 }
 
 #[tokio::test]

@@ -152,3 +152,57 @@ async fn with_the_inbox_every_message_has_exactly_one_effect_row() {
     assert!(status(504) > 50, "{report:?}");
     assert!(status(200) > 100, "{report:?}");
 }
+
+/// The simulation's negative control: the same faults and the same writes, each in a
+/// transaction of the handler's own but without the inbox's claim, commit some message's row
+/// more than once. Without this, the exactly-once test above could not be told from one whose
+/// counting is broken.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_claim_the_same_faults_double_effect_rows() {
+    use gcp_events_core::testing::postgres::PostgresServer;
+    use gcp_events_core::{async_trait, Event, EventHandler, HandlerResult, TransactionalHandler};
+
+    struct OwnTransaction(Box<dyn TransactionalHandler>, sqlx::PgPool);
+
+    #[async_trait]
+    impl EventHandler for OwnTransaction {
+        async fn handle(&self, event: &Event) -> HandlerResult {
+            let mut tx = self.1.begin().await?;
+            self.0.handle(event, &mut tx).await?;
+            tx.commit().await?;
+            Ok(())
+        }
+    }
+
+    let server = PostgresServer::start();
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(48)
+        .acquire_timeout(Duration::from_secs(2))
+        .connect(&server.url())
+        .await
+        .unwrap();
+    let inbox = gcp_events_core::inbox::PgInbox::from_pool(pool.clone());
+    let sim = Simulation {
+        messages: 2_000,
+        crash_rate: 0.02,
+        lost_answer_rate: 0.02,
+        concurrency: 48,
+        ack_deadline: Duration::from_millis(200),
+        slow_for: Duration::from_millis(300),
+        ..Simulation::default()
+    };
+    let report = sim
+        .run_effects(&inbox, |app| {
+            EventService::builder()
+                .allow_unauthenticated()
+                .handler_timeout(Duration::from_millis(150))
+                .handler(OwnTransaction(app, pool.clone()))
+        })
+        .await;
+    show("own transactions, no claim", &report);
+    assert_eq!(report.acknowledged, sim.messages, "nothing lost");
+    assert!(
+        report.handled_more_than_once > 20,
+        "lost answers and duplicates commit rows twice: {report:?}"
+    );
+}

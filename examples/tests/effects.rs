@@ -214,3 +214,76 @@ per_receiver!(check_receivers_start_together:
     warp_receivers_start_together => "CARGO_BIN_EXE_warp-receiver",
     poem_receivers_start_together => "CARGO_BIN_EXE_poem-receiver",
 );
+
+/// A password in `GCP_EVENTS_POSTGRES` is never printed, in either form Cloud SQL users write
+/// (`?password=` on a socket URL, or before the `@` of one), at debug level, whether the
+/// database is up, goes down under traffic, or is down when the receiver starts.
+async fn check_receiver_keeps_the_password(bin: &str) {
+    let mut server = PostgresServer::start();
+    let socket = server.socket_dir().display().to_string();
+    let port = server.port();
+    let urls = [
+        format!(
+            "postgres:///postgres?host={socket}&port={port}&user=postgres&password=SECRET-QUERY"
+        ),
+        format!("postgres://postgres:SECRET-USERINFO@/postgres?host={socket}&port={port}"),
+    ];
+    let mut printed = String::new();
+    for url in &urls {
+        server.restart();
+        let env = [("GCP_EVENTS_POSTGRES", url.as_str()), ("RUST_LOG", "debug")];
+        let mut receiver = start_with(bin, &env).await;
+        printed.push_str(&receiver.startup_log);
+        let body = push(&format!("p-{}", printed.len()), "");
+        assert_eq!(
+            post(receiver.addr, "/gcp-events/events/effect/1", &body)
+                .await
+                .0,
+            201
+        );
+        server.stop();
+        let body = push("down", "");
+        assert_eq!(
+            post(receiver.addr, "/gcp-events/events/effect/2", &body)
+                .await
+                .0,
+            503
+        );
+        receiver.child.kill().await.unwrap();
+        while let Ok(Some(line)) =
+            tokio::time::timeout(Duration::from_secs(5), receiver.stdout.next_line())
+                .await
+                .unwrap()
+        {
+            printed.push_str(&line);
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        while let Ok(line) = receiver.stderr.try_recv() {
+            printed.push_str(&line);
+            printed.push('\n');
+        }
+        // Started while the database is down: it stops, saying why, without the password.
+        let out = receiver_command(bin)
+            .env("PORT", "0")
+            .env("RUST_LOG", "debug")
+            .env("GCP_EVENTS_POSTGRES", url)
+            .output()
+            .await
+            .unwrap();
+        assert!(!out.status.success());
+        printed.push_str(&String::from_utf8_lossy(&out.stdout));
+        printed.push_str(&String::from_utf8_lossy(&out.stderr));
+    }
+    assert!(
+        printed.contains("inbox database"),
+        "the refusal is printed: {printed}"
+    );
+    assert!(printed.contains("sqlx"), "debug logs are on: {printed}");
+    assert!(!printed.contains("SECRET"), "{printed}");
+}
+
+per_receiver!(check_receiver_keeps_the_password:
+    axum_receiver_keeps_the_password => "CARGO_BIN_EXE_axum-receiver",
+    warp_receiver_keeps_the_password => "CARGO_BIN_EXE_warp-receiver",
+    poem_receiver_keeps_the_password => "CARGO_BIN_EXE_poem-receiver",
+);

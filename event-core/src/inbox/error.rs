@@ -10,6 +10,9 @@ pub enum InboxError {
     /// the acquire timeout, a commit it refused): nothing was kept.
     #[error("inbox database: {0}")]
     Database(#[source] sqlx::Error),
+    /// The database URL cannot be read (shown without its password).
+    #[error("inbox database URL {0}")]
+    Url(String),
     /// The table name is not a plain lower-case SQL identifier, or is too long for the names
     /// derived from it to fit PostgreSQL's 63 bytes.
     #[error(

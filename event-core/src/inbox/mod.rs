@@ -28,7 +28,7 @@
 //! [`Claim::Done`]). The claim answers a status rather than raising an error, so duplicates
 //! leave no `ERROR` in PostgreSQL's log. Otherwise [`Claim::Fresh`] hands over the transaction,
 //! in which the handlers write, and [`InboxTransaction::commit`] sends `COMMIT` together with a
-//! check that the transaction is still the delivery's and holds its mark: a handler that
+//! check that the transaction is still the one that claimed the delivery: a handler that
 //! ignored a failed statement (PostgreSQL has then aborted the transaction, and a bare
 //! `COMMIT` would roll back without an error) or ended the transaction itself is caught there,
 //! and nothing is acknowledged. Ending any other way leaves neither writes nor mark: a dead
@@ -55,7 +55,8 @@
 //! `idle_in_transaction_session_timeout` is the handler timeout + 5 s ([`PgInbox::idle_limit`]):
 //! a client that vanished without closing its socket frees its delivery then.
 //!
-//! Needs PostgreSQL 13 or later (`pg_current_xact_id`).
+//! Needs PostgreSQL 11 or later (`hashtextextended`). Leave the table to the inbox: a handler
+//! that deletes from it defeats the check at commit.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), gcp_events_core::inbox::InboxError> {
@@ -80,19 +81,23 @@
 //! # }
 //! ```
 
+mod cleanup;
+mod connect;
 mod error;
 mod schema;
 mod transaction;
+mod url;
 
 use std::time::Duration;
 
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::PgPool;
 
+pub use connect::PoolSettings;
 pub use error::InboxError;
 use schema::Names;
 pub use transaction::{Claim, InboxTransaction};
 
-/// How long getting a pooled connection may take before the delivery is refused.
+/// How long getting a pooled connection may take before the delivery is refused, by default.
 pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long done keys are kept by default: Pub/Sub's longest retention.
 pub const DEFAULT_RETENTION: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -131,18 +136,13 @@ const FRESH: &str = "fresh";
 const DONE: &str = "done";
 const BUSY: &str = "busy";
 
-impl PgInbox {
-    /// Connects a pool to `url` (`postgres://…`), with getting a connection bounded by
-    /// [`ACQUIRE_TIMEOUT`], and the table `gcp_events_inbox`.
-    pub async fn connect(url: &str) -> Result<Self, InboxError> {
-        let pool = PgPoolOptions::new()
-            .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect(url)
-            .await
-            .map_err(InboxError::database)?;
-        Ok(Self::from_pool(pool))
-    }
+/// Checks a URL as [`PgInbox::connect`] reads it, without connecting (for settings read at
+/// start).
+pub(crate) fn check_url(url: &str) -> Result<(), &'static str> {
+    url::parse(url).map(drop)
+}
 
+impl PgInbox {
     /// An inbox on your own pool (set its acquire timeout to a few seconds at most).
     pub fn from_pool(pool: PgPool) -> Self {
         Self {
@@ -205,7 +205,7 @@ impl PgInbox {
     /// raises, so duplicates leave no `ERROR` in PostgreSQL's log. Under the lock no other
     /// transaction can hold an uncommitted mark for the key, so the insert never waits either.
     /// `{table}_done(key)`, sent with `COMMIT`, raises unless the transaction is still the one
-    /// that inserted the mark.
+    /// that claimed `key` (a transaction-local marker the claim sets).
     ///
     /// ```
     /// # async fn f(pool: sqlx::PgPool) {
@@ -304,49 +304,5 @@ impl PgInbox {
             .fetch_one(tx.connection())
             .await
             .map_err(InboxError::database)
-    }
-
-    /// Runs [`cleanup`](Self::cleanup) in the background every `every`, in batches of `batch`
-    /// until a batch comes back short; a failing database is logged and tried again at the
-    /// next tick. Abort the returned task to stop it (it stops with the runtime anyway).
-    pub fn spawn_cleanup(&self, every: Duration, batch: u32) -> tokio::task::JoinHandle<()> {
-        let inbox = self.clone();
-        tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(every);
-            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                ticks.tick().await;
-                loop {
-                    match inbox.cleanup(batch).await {
-                        Ok(removed) if removed >= u64::from(batch) => {}
-                        Ok(_) => break,
-                        Err(e) => {
-                            tracing::warn!(error = %e, "inbox cleanup failed; trying again later");
-                            break;
-                        }
-                    }
-                }
-            }
-        })
-    }
-
-    /// Removes up to `batch` done keys older than the retention; returns how many. Call it
-    /// again while it returns `batch` (or from a periodic task): small batches keep each
-    /// statement short. It never makes a claim wait (a key being claimed is skipped, and a key
-    /// being removed is answered `busy` to its claim at once), and several instances' cleanups
-    /// skip each other's rows instead of queueing behind them.
-    pub async fn cleanup(&self, batch: u32) -> Result<u64, InboxError> {
-        let sql = format!(
-            "DELETE FROM {t} WHERE key IN (SELECT key FROM {t} WHERE done_at < now() - make_interval(secs => $1) AND pg_try_advisory_xact_lock(hashtextextended($3 || ':' || key, 0)) LIMIT $2 FOR UPDATE SKIP LOCKED)",
-            t = self.names.table
-        );
-        let done = sqlx::query(&sql)
-            .bind(self.retention.as_secs_f64())
-            .bind(i64::from(batch))
-            .bind(&self.names.plain)
-            .execute(&self.pool)
-            .await
-            .map_err(InboxError::database)?;
-        Ok(done.rows_affected())
     }
 }

@@ -68,7 +68,7 @@ impl InboxTransaction {
 
     /// Commits the writes and the done mark, after checking, in the same round trip, that the
     /// transaction is still the delivery's: not aborted by a failed statement that a handler
-    /// ignored, not ended by a handler's own `COMMIT` or `ROLLBACK`, still holding its mark.
+    /// ignored, not ended by a handler's own `COMMIT` or `ROLLBACK`.
     /// Only when this returns `Ok` may the delivery be acknowledged; see [`InboxError`] for what
     /// each error means (only [`InboxError::CommitUnknown`] may have kept anything).
     pub async fn commit(mut self) -> Result<(), InboxError> {

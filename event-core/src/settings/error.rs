@@ -69,13 +69,3 @@ impl SettingsError {
         }
     }
 }
-
-/// `value` with anything between `://` and `@` (user and password) replaced by `***`.
-pub(super) fn redacted_url(value: &str) -> String {
-    match (value.find("://"), value.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            format!("{}***{}", &value[..scheme + 3], &value[at..])
-        }
-        _ => value.to_owned(),
-    }
-}

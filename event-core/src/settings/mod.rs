@@ -52,6 +52,9 @@
 
 mod error;
 mod postgres;
+mod values;
+
+use values::{flag, idempotency, jwks_url};
 
 use std::time::Duration;
 
@@ -163,7 +166,7 @@ impl std::fmt::Debug for Settings {
             .field("idempotency", &self.idempotency)
             .field(
                 "postgres",
-                &self.postgres.as_deref().map(error::redacted_url),
+                &self.postgres.as_deref().map(crate::redact::redacted_url),
             )
             .field("metrics", &self.metrics)
             .field("log_format", &self.log_format)
@@ -344,44 +347,6 @@ impl Settings {
         }
         Ok(builder.unwrapped_attribute_headers(self.attribute_headers.clone()))
     }
-}
-
-fn flag(value: Option<&str>) -> Result<bool, SettingsError> {
-    match value {
-        None | Some("0" | "false" | "FALSE" | "no") => Ok(false),
-        Some("1" | "true" | "TRUE" | "yes") => Ok(true),
-        Some(other) => Err(SettingsError::NotABoolean(other.to_owned())),
-    }
-}
-
-fn idempotency(value: &str) -> Result<IdempotencySetting, SettingsError> {
-    match value {
-        "memory" => Ok(IdempotencySetting::Memory),
-        url if url.starts_with("redis://") || url.starts_with("rediss://") => {
-            if cfg!(feature = "redis") {
-                Ok(IdempotencySetting::Redis(url.to_owned()))
-            } else {
-                Err(SettingsError::NeedsFeature(
-                    "GCP_EVENTS_IDEMPOTENCY",
-                    "redis",
-                ))
-            }
-        }
-        other => Err(SettingsError::Idempotency(error::redacted_url(other))),
-    }
-}
-
-#[cfg(feature = "jwks-http")]
-fn jwks_url(oidc: OidcConfig, url: &str) -> Result<OidcConfig, SettingsError> {
-    oidc.jwks_url(url).map_err(SettingsError::JwksUrl)
-}
-
-#[cfg(not(feature = "jwks-http"))]
-fn jwks_url(_: OidcConfig, _: &str) -> Result<OidcConfig, SettingsError> {
-    Err(SettingsError::NeedsFeature(
-        "GCP_EVENTS_JWKS_URL",
-        "jwks-http",
-    ))
 }
 
 #[cfg(feature = "redis")]

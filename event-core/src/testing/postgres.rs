@@ -137,6 +137,12 @@ impl PostgresServer {
         std::fs::read_to_string(self.log_path()).unwrap_or_default()
     }
 
+    /// The directory of the server's Unix socket (a `host=` for socket URLs, as Cloud SQL's
+    /// `/cloudsql/…`).
+    pub fn socket_dir(&self) -> &Path {
+        &self.data
+    }
+
     fn log_path(&self) -> PathBuf {
         self.data.with_extension("log")
     }

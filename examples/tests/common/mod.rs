@@ -44,11 +44,11 @@ pub(crate) fn receiver_command(bin: &str) -> Command {
 
 pub(crate) async fn start_with(bin: &str, env: &[(&str, &str)]) -> Receiver {
     let mut command = receiver_command(bin);
-    command.envs(env.iter().copied());
+    // `env` may set its own RUST_LOG.
+    command.env("RUST_LOG", "info").envs(env.iter().copied());
     let mut child = command
         .env("PORT", "0")
         .env("HOST", "127.0.0.1")
-        .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)
