@@ -288,7 +288,7 @@ fn table_names_are_plain_identifiers_and_the_schema_is_printable() {
             .unwrap()
     });
     let inbox = PgInbox::from_pool(pool);
-    let too_long = "t".repeat(56);
+    let too_long = "t".repeat(49);
     for bad in [
         "",
         "Inbox",
@@ -548,4 +548,56 @@ async fn cleanup_never_waits_for_rows_another_transaction_holds() {
     assert!(started.elapsed() < Duration::from_secs(2));
     other.rollback().await.unwrap();
     assert_eq!(inbox.cleanup(10).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn claiming_with_begin_answers_the_same_in_one_round_trip_fewer() {
+    let server = PostgresServer::start();
+    let inbox = inbox(&server).await.claim_with_begin(true);
+    fresh(&inbox, "sub/1", "1").await.commit().await.unwrap();
+    assert!(matches!(inbox.begin("sub/1").await.unwrap(), Claim::Done));
+    let holding = fresh(&inbox, "sub/2", "2").await;
+    let started = Instant::now();
+    assert!(matches!(
+        inbox.begin("sub/2").await.unwrap(),
+        Claim::InProgress
+    ));
+    assert!(started.elapsed() < Duration::from_secs(1), "never a wait");
+    holding.commit().await.unwrap();
+    // The commit's check holds in this mode too.
+    let mut tx = fresh(&inbox, "sub/3", "3").await;
+    let _ = sqlx::query("SELECT 1/0").execute(tx.connection()).await;
+    assert!(matches!(tx.commit().await, Err(InboxError::IgnoredError)));
+    fresh(&inbox, "sub/3", "3").await.commit().await.unwrap();
+    // Reusable keys too.
+    let window = Duration::from_millis(300);
+    let claim = inbox.begin_reusable("tasks/t", window).await.unwrap();
+    write_effect(claim, "t")
+        .await
+        .unwrap()
+        .commit()
+        .await
+        .unwrap();
+    assert!(matches!(
+        inbox.begin_reusable("tasks/t", window).await.unwrap(),
+        Claim::Done
+    ));
+    tokio::time::sleep(window + Duration::from_millis(100)).await;
+    let claim = inbox.begin_reusable("tasks/t", window).await.unwrap();
+    write_effect(claim, "t")
+        .await
+        .expect("free again")
+        .commit()
+        .await
+        .unwrap();
+    let counts = (
+        effects(&inbox, "1").await,
+        effects(&inbox, "2").await,
+        effects(&inbox, "3").await,
+    );
+    assert_eq!((counts, effects(&inbox, "t").await), ((1, 1, 1), 2));
+    // The price of the round trip: each duplicate is an ERROR line in the server's log.
+    let log = server.log();
+    assert!(log.contains("gcp-events: delivery done"), "{log}");
+    assert!(log.contains("gcp-events: delivery in progress"), "{log}");
 }

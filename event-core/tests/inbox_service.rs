@@ -348,3 +348,113 @@ async fn the_answer_waits_for_the_commit() {
     assert_eq!(answer.await.unwrap(), 201);
     assert_eq!(rows(db.inbox.pool()).await, 1);
 }
+
+/// A delivery without an identity (a push without a message id) runs in a transaction without
+/// a claim; a handler that ignores a failed statement there is caught at the commit too.
+#[tokio::test]
+async fn a_delivery_without_an_identity_is_never_acknowledged_uncommitted() {
+    let db = EffectsDatabase::start().await;
+    let effects = Effects::default();
+    let service = builder(&db.inbox, &effects).build().unwrap();
+    let post = |then: &str| {
+        let body = format!(
+            r#"{{"message": {{"data": "e30=", "attributes": {{"then": "{then}"}}}}, "subscription": "projects/p/subscriptions/s"}}"#
+        );
+        http::Request::post(PATH)
+            .header("host", "localhost")
+            .body(body)
+            .unwrap()
+    };
+    assert_eq!(service.handle(post("swallow")).await.status(), 400);
+    assert_eq!(db.all_rows().await, 0);
+    assert_eq!(service.handle(post("none")).await.status(), 201);
+    assert_eq!(db.all_rows().await, 1);
+}
+
+/// A transactional handler with a hung after-commit hook.
+struct SlowHook;
+
+#[gcp_events_core::async_trait]
+impl gcp_events_core::TransactionalHandler for SlowHook {
+    async fn handle(
+        &self,
+        _event: &gcp_events_core::Event,
+        _db: &mut sqlx::PgConnection,
+    ) -> gcp_events_core::HandlerResult {
+        Ok(())
+    }
+
+    async fn committed(&self, _event: &gcp_events_core::Event) {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    }
+}
+
+/// After-commit hooks are bounded by the handler timeout: a hung hook never holds the answer.
+#[tokio::test]
+async fn a_hung_after_commit_hook_does_not_hold_the_answer() {
+    let db = EffectsDatabase::start().await;
+    let service = EventService::builder()
+        .allow_unauthenticated()
+        .handler_timeout(Duration::from_millis(300))
+        .inbox(db.inbox.clone())
+        .transactional_handler(SlowHook)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    assert_eq!(service.handle(push("1").wrapped(PATH)).await.status(), 201);
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(2), "answered after {took:?}");
+}
+
+/// A client that vanished inside a delivery's transaction without closing its socket (its
+/// connection kept, never used again) holds the delivery only until the idle limit: then
+/// PostgreSQL aborts the transaction and the redelivery runs.
+#[tokio::test]
+async fn a_vanished_client_frees_its_delivery_after_the_idle_limit() {
+    use gcp_events_core::inbox::Claim;
+
+    let db = EffectsDatabase::start().await;
+    let inbox = db.inbox.clone().idle_limit(Duration::from_secs(1));
+    let Claim::Fresh(tx) = inbox.begin("sub/1").await.unwrap() else {
+        panic!("a fresh key");
+    };
+    std::mem::forget(tx); // the socket stays open, nothing more is sent
+    let started = Instant::now();
+    loop {
+        match inbox.begin("sub/1").await.unwrap() {
+            Claim::InProgress => {
+                assert!(started.elapsed() < Duration::from_secs(5), "still held");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Claim::Fresh(tx) => {
+                tx.commit().await.unwrap();
+                break;
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "held while its client could still be alive"
+    );
+}
+
+/// The pool's size comes from the code or from the URL.
+#[tokio::test]
+async fn the_pool_is_sized_from_the_code_or_the_url() {
+    use gcp_events_core::inbox::PoolSettings;
+
+    let server = gcp_events_core::testing::postgres::PostgresServer::start();
+    let url = format!("{}?max_connections=3", server.url());
+    let from_url = PgInbox::connect(&url).await.unwrap();
+    assert_eq!(from_url.pool().options().get_max_connections(), 3);
+    let settings = PoolSettings::default().max_connections(7);
+    let from_code = PgInbox::connect_with(&url, settings).await.unwrap();
+    assert_eq!(from_code.pool().options().get_max_connections(), 7);
+    let bad = PgInbox::connect("postgres://app:hunter2@/db?max_connections=0").await;
+    let message = bad.unwrap_err().to_string();
+    assert!(
+        message.contains("max_connections") && !message.contains("hunter2"),
+        "{message}"
+    );
+}

@@ -93,24 +93,21 @@ async fn without_idempotency_nothing_is_lost_but_duplicates_run_again() {
     );
 }
 
-/// R7 under faults: with the transactional inbox, every message's effect row is committed
-/// exactly once, although attempts fail, run past the deadline, die mid-transaction, and have
-/// their answers lost after the commit, and duplicates arrive alongside and after the ack.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn with_the_inbox_every_message_has_exactly_one_effect_row() {
-    use gcp_events_core::inbox::PgInbox;
-    use gcp_events_core::testing::postgres::PostgresServer;
-
-    let server = PostgresServer::start();
+/// An inbox on a pool of 48 connections to `server`, and the faults the effects runs inject
+/// into `messages` messages: failures, deaths mid-transaction, answers lost after the commit,
+/// attempts past a 200 ms ack deadline.
+async fn effects_run(
+    server: &gcp_events_core::testing::postgres::PostgresServer,
+    messages: usize,
+) -> (gcp_events_core::inbox::PgInbox, Simulation) {
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(48)
         .acquire_timeout(Duration::from_secs(2))
         .connect(&server.url())
         .await
         .unwrap();
-    let inbox = PgInbox::from_pool(pool);
-    inbox.setup().await.unwrap();
     let sim = Simulation {
+        messages,
         crash_rate: 0.02,
         lost_answer_rate: 0.02,
         concurrency: 48,
@@ -118,6 +115,19 @@ async fn with_the_inbox_every_message_has_exactly_one_effect_row() {
         slow_for: Duration::from_millis(300),
         ..Simulation::default()
     };
+    (gcp_events_core::inbox::PgInbox::from_pool(pool), sim)
+}
+
+/// R7 under faults: with the transactional inbox, every message's effect row is committed
+/// exactly once, although attempts fail, run past the deadline, die mid-transaction, and have
+/// their answers lost after the commit, and duplicates arrive alongside and after the ack.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_inbox_every_message_has_exactly_one_effect_row() {
+    use gcp_events_core::testing::postgres::PostgresServer;
+
+    let server = PostgresServer::start();
+    let (inbox, sim) = effects_run(&server, 10_000).await;
+    inbox.setup().await.unwrap();
     let report = sim
         .run_effects(&inbox, |app| {
             EventService::builder()
@@ -175,22 +185,8 @@ async fn without_the_claim_the_same_faults_double_effect_rows() {
     }
 
     let server = PostgresServer::start();
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(48)
-        .acquire_timeout(Duration::from_secs(2))
-        .connect(&server.url())
-        .await
-        .unwrap();
-    let inbox = gcp_events_core::inbox::PgInbox::from_pool(pool.clone());
-    let sim = Simulation {
-        messages: 2_000,
-        crash_rate: 0.02,
-        lost_answer_rate: 0.02,
-        concurrency: 48,
-        ack_deadline: Duration::from_millis(200),
-        slow_for: Duration::from_millis(300),
-        ..Simulation::default()
-    };
+    let (inbox, sim) = effects_run(&server, 2_000).await;
+    let pool = inbox.pool().clone();
     let report = sim
         .run_effects(&inbox, |app| {
             EventService::builder()

@@ -16,7 +16,7 @@ pub enum InboxError {
     /// The table name is not a plain lower-case SQL identifier, or is too long for the names
     /// derived from it to fit PostgreSQL's 63 bytes.
     #[error(
-        "inbox table name {0:?}: use a plain lower-case SQL identifier (optionally schema.table) of at most 55 bytes"
+        "inbox table name {0:?}: use a plain lower-case SQL identifier (optionally schema.table) of at most 48 bytes"
     )]
     TableName(String),
     /// The handlers left a nested transaction (a savepoint) open, so committing would not

@@ -17,6 +17,8 @@ pub(super) struct Names {
     pub(super) plain: String,
     pub(super) table: String,
     pub(super) claim: String,
+    /// The claim that raises for a duplicate, for [`super::PgInbox::claim_with_begin`].
+    pub(super) claim_or_raise: String,
     pub(super) done: String,
     /// The index's own name (an index lives in its table's schema, so unqualified).
     index: String,
@@ -24,6 +26,7 @@ pub(super) struct Names {
     index_qualified: String,
     /// The schema-qualified function names as `to_regprocedure` reads them.
     claim_signature: String,
+    claim_or_raise_signature: String,
     done_signature: String,
     /// The claim function of earlier versions, `{table}_claim(text)`, which setup removes.
     old_claim_signature: String,
@@ -43,7 +46,8 @@ fn quoted(part: &str) -> String {
 impl Names {
     /// The names for table `name`: a plain lower-case identifier (`[a-z_][a-z0-9_]*`),
     /// optionally schema-qualified, short enough that the derived names (`{table}_claim`,
-    /// `{table}_done`, `{schema}_{table}_done_at`) fit PostgreSQL's 63 bytes.
+    /// `{table}_claim_or_raise`, `{table}_done`, `{schema}_{table}_done_at`) fit PostgreSQL's
+    /// 63 bytes.
     pub(super) fn new(name: &str) -> Result<Self, InboxError> {
         let refuse = || InboxError::TableName(name.to_owned());
         let parts: Vec<&str> = name.split('.').collect();
@@ -57,7 +61,7 @@ impl Names {
         }
         let index = format!("{}_done_at", name.replace('.', "_"));
         let longest = [
-            table.len() + "_claim".len(),
+            table.len() + "_claim_or_raise".len(),
             table.len() + "_done".len(),
             index.len(),
             schema.map_or(0, str::len),
@@ -73,12 +77,17 @@ impl Names {
             plain: name.to_owned(),
             table: qualify(table),
             claim: qualify(&format!("{table}_claim")),
+            claim_or_raise: qualify(&format!("{table}_claim_or_raise")),
             done: qualify(&format!("{table}_done")),
             index_qualified: qualify(&index),
             index: quoted(&index),
             claim_signature: format!(
                 "{}(text, double precision)",
                 qualify(&format!("{table}_claim"))
+            ),
+            claim_or_raise_signature: format!(
+                "{}(text, double precision)",
+                qualify(&format!("{table}_claim_or_raise"))
             ),
             done_signature: format!("{}(text)", qualify(&format!("{table}_done"))),
             old_claim_signature: format!("{}(text)", qualify(&format!("{table}_claim"))),
@@ -147,6 +156,33 @@ END
         )
     }
 
+    /// The claim as one statement that can travel with `BEGIN`: a duplicate raises
+    /// (SQLSTATE `GE200` done, `GE409` in progress) instead of answering a status.
+    fn claim_or_raise_body(&self) -> String {
+        let claim = &self.claim;
+        format!(
+            "
+DECLARE
+    status text := {claim}(claimed, reuse_after);
+BEGIN
+    IF status = 'busy' THEN
+        RAISE EXCEPTION 'gcp-events: delivery in progress' USING ERRCODE = '{IN_PROGRESS}';
+    ELSIF status = 'done' THEN
+        RAISE EXCEPTION 'gcp-events: delivery done' USING ERRCODE = '{DONE}';
+    END IF;
+END
+"
+        )
+    }
+
+    fn claim_or_raise_sql(&self) -> String {
+        format!(
+            "CREATE OR REPLACE FUNCTION {}(claimed text, reuse_after double precision) RETURNS void LANGUAGE plpgsql AS $claim${}$claim$;",
+            self.claim_or_raise,
+            self.claim_or_raise_body()
+        )
+    }
+
     fn claim_sql(&self) -> String {
         format!(
             "CREATE OR REPLACE FUNCTION {}(claimed text, reuse_after double precision) RETURNS text LANGUAGE plpgsql AS $claim${}$claim$;",
@@ -169,6 +205,7 @@ END
             self.table_sql(),
             self.index_sql(),
             self.claim_sql(),
+            self.claim_or_raise_sql(),
             self.done_sql(),
         ]
         .join("\n")
@@ -177,6 +214,9 @@ END
 
 /// The SQLSTATE of the commit check's refusal.
 pub(super) const NOT_THE_DELIVERY: &str = "GE422";
+/// The SQLSTATEs of the raising claim: in progress, and done.
+pub(super) const IN_PROGRESS: &str = "GE409";
+pub(super) const DONE: &str = "GE200";
 
 /// Makes what is missing, in one transaction serialized by an advisory lock on the table's
 /// name: concurrent setups (ten instances starting at once) wait for each other instead of
@@ -205,6 +245,11 @@ pub(super) async fn setup(pool: &PgPool, names: &Names) -> Result<(), InboxError
             &names.claim_signature,
             names.claim_body(),
             names.claim_sql(),
+        ),
+        (
+            &names.claim_or_raise_signature,
+            names.claim_or_raise_body(),
+            names.claim_or_raise_sql(),
         ),
         (&names.done_signature, names.done_body(), names.done_sql()),
     ];
@@ -257,9 +302,9 @@ mod tests {
             assert!(Names::new(bad).is_err(), "{bad}");
         }
         // The longest table whose derived names fit, and one byte more.
-        assert!(Names::new(&"t".repeat(55)).is_ok());
-        assert!(Names::new(&"t".repeat(56)).is_err());
-        assert!(Names::new(&format!("s.{}", "t".repeat(53))).is_ok());
-        assert!(Names::new(&format!("s.{}", "t".repeat(54))).is_err());
+        assert!(Names::new(&"t".repeat(48)).is_ok());
+        assert!(Names::new(&"t".repeat(49)).is_err());
+        assert!(Names::new(&format!("s.{}", "t".repeat(48))).is_ok());
+        assert!(Names::new(&format!("s.{}", "t".repeat(49))).is_err());
     }
 }

@@ -61,6 +61,16 @@ impl InboxTransaction {
         }
     }
 
+    /// Ends a transaction whose beginning statement failed after `BEGIN` (sqlx does not count
+    /// it, so this is a plain `ROLLBACK`); the connection then goes back to the pool.
+    pub(super) async fn abandon(mut self) -> Result<(), InboxError> {
+        sqlx::Executor::execute(&mut *self.conn, "ROLLBACK")
+            .await
+            .map_err(InboxError::database)?;
+        self.ended = true;
+        Ok(())
+    }
+
     /// The connection the handlers write through; their writes commit with the done mark.
     pub fn connection(&mut self) -> &mut PgConnection {
         &mut self.conn

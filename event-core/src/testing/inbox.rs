@@ -70,7 +70,8 @@ impl EffectsDatabase {
 /// message's `then` attribute says: `fail`, `panic`, `abort` (the process), `discard`, `sleep`
 /// (for `ms` milliseconds), `swallow` (runs a failing statement and ignores its error, then
 /// succeeds), `swallow-discard` (the same, then discards), `rollback` or `commit` (sends that
-/// statement itself, then succeeds), or nothing; with `fail_attempts` = N it fails the
+/// statement itself, then succeeds), `savepoint` (begins a nested transaction and forgets it
+/// open, then succeeds), or nothing; with `fail_attempts` = N it fails the
 /// message's first N attempts. Counts its attempts.
 #[derive(Clone, Default, Debug)]
 pub struct EffectWriter {
@@ -135,6 +136,11 @@ impl TransactionalHandler for EffectWriter {
         } {
             // The error (if any) ignored, as the "already exists? fine" mistake does.
             let _ = sqlx::Executor::execute(&mut *db, statement).await;
+        }
+        if then == Some("savepoint") {
+            // A nested transaction (a savepoint) begun and forgotten, left open.
+            let nested = sqlx::Connection::begin(&mut *db).await?;
+            std::mem::forget(nested);
         }
         match then {
             Some("swallow-discard") => Err(HandlerError::discard("told to discard")),

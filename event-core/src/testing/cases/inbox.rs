@@ -103,7 +103,8 @@ where
 }
 
 /// R7: a handler that breaks its transaction and still returns `Ok` (a failed statement whose
-/// error it ignored, a discard after one, its own `ROLLBACK`) is never acknowledged: the
+/// error it ignored, a discard after one, its own `ROLLBACK`, a savepoint left open) is never
+/// acknowledged: the
 /// failure status, and the redelivery finds the key free, runs and commits once.
 pub async fn r7_inbox_never_acknowledges_what_did_not_commit<S, F>(start: S)
 where
@@ -111,11 +112,13 @@ where
     F: Future<Output = SocketAddr>,
 {
     let (addr, db, effects) = transactional(&start).await;
-    for (id, then) in [
+    let broken = [
         ("1", "swallow"),
         ("2", "swallow-discard"),
         ("3", "rollback"),
-    ] {
+        ("4", "savepoint"),
+    ];
+    for (id, then) in broken {
         push(addr, id, &[("then", then)]).await.assert_json(
             400,
             json!({"error": "Unable to handle event of kind k with reference r"}),
@@ -125,7 +128,7 @@ where
         push(addr, id, &[]).await.assert_json(200, json!({}));
         assert_eq!(db.rows(id).await, 1, "{then}: one row, from the redelivery");
     }
-    assert_eq!(effects.attempts(), 6);
+    assert_eq!(effects.attempts(), 8);
 }
 
 /// R7 with C7: Cloud Tasks and Scheduler identities in the inbox. A task's retry after it
