@@ -601,3 +601,26 @@ async fn claiming_with_begin_answers_the_same_in_one_round_trip_fewer() {
     assert!(log.contains("gcp-events: delivery done"), "{log}");
     assert!(log.contains("gcp-events: delivery in progress"), "{log}");
 }
+
+#[tokio::test]
+async fn a_connection_left_dead_by_a_restart_is_replaced_not_refused() {
+    let mut server = PostgresServer::start();
+    let inbox = inbox(&server).await;
+    fresh(&inbox, "sub/1", "1").await.commit().await.unwrap();
+    // Idle pooled connections, all dead once the server restarts.
+    server.stop();
+    server.restart();
+    for key in ["sub/2", "sub/3"] {
+        let claim = inbox
+            .begin(key)
+            .await
+            .expect("a dead connection is replaced");
+        write_effect(claim, key)
+            .await
+            .expect("fresh")
+            .commit()
+            .await
+            .unwrap();
+    }
+    assert!(matches!(inbox.begin("sub/1").await.unwrap(), Claim::Done));
+}

@@ -47,8 +47,11 @@
 //! reuse it (a Cloud Tasks task name) is claimed with [`PgInbox::begin_reusable`]: its mark
 //! counts only for the reuse window.
 //!
-//! Timeouts it relies on: getting a connection is bounded by 2 s ([`ACQUIRE_TIMEOUT`]: an
-//! exhausted pool or a database down is an error, which the service answers `503`), and the
+//! Connections: an idle one is taken without sqlx's test ping (the statement that begins the
+//! transaction is the test; one found dead, as after a server restart, is replaced once by a
+//! tested one). Timeouts it relies on: getting a connection is bounded by 2 s
+//! ([`ACQUIRE_TIMEOUT`]: an exhausted pool or a database down is an error, which the service
+//! answers `503`), and the
 //! service bounds the claim, the commit and a rollback by 2 s each. With an inbox the service
 //! always has a handler timeout ([`DEFAULT_HANDLER_TIMEOUT`] unless you set one): on it the
 //! handlers are dropped and their connection closed (not reused mid-statement), so PostgreSQL
@@ -145,6 +148,18 @@ const BUSY: &str = "busy";
 /// start).
 pub(crate) fn check_url(url: &str) -> Result<(), &'static str> {
     url::parse(url).map(drop)
+}
+
+/// Whether an error says the connection itself is gone: the socket failed, or the server
+/// ended the session (SQLSTATE class 08, connection exception, or 57P, such as a shutdown).
+fn is_dead(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) | sqlx::Error::Protocol(_) => true,
+        sqlx::Error::Database(e) => e
+            .code()
+            .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        _ => false,
+    }
 }
 
 impl PgInbox {
@@ -264,7 +279,6 @@ impl PgInbox {
         key: Option<&str>,
         reuse_after: Option<Duration>,
     ) -> Result<Claim, InboxError> {
-        let conn = self.pool.acquire().await.map_err(InboxError::database)?;
         let idle = self.idle_limit.as_millis();
         let (begin, commit) = match key {
             Some(key) => {
@@ -286,7 +300,7 @@ impl PgInbox {
                 format!("SELECT {}(NULL); COMMIT; BEGIN", self.names.done),
             ),
         };
-        let mut tx = match InboxTransaction::begin(conn, begin, commit).await {
+        let mut tx = match self.open(begin, commit).await? {
             Ok(tx) => tx,
             Err((tx, error)) => return Self::raised(tx, error).await,
         };
@@ -313,6 +327,26 @@ impl PgInbox {
                 "unexpected claim status {status:?}"
             )))),
         }
+    }
+
+    /// Sends `begin` on an idle connection taken as it is: the statement that begins the
+    /// transaction is the connection's test, so sqlx's own test (a ping, a round trip on every
+    /// acquire) is skipped. A connection found dead (the server restarted since it was last
+    /// used) is closed and replaced once by one the pool tests; nothing had happened on it.
+    async fn open(
+        &self,
+        begin: String,
+        commit: String,
+    ) -> Result<Result<InboxTransaction, (InboxTransaction, sqlx::Error)>, InboxError> {
+        if let Some(conn) = self.pool.try_acquire() {
+            match InboxTransaction::begin(conn, begin.clone(), commit.clone()).await {
+                // Dropped, so closed; a tested connection next.
+                Err((_, error)) if is_dead(&error) => {}
+                begun => return Ok(begun),
+            }
+        }
+        let conn = self.pool.acquire().await.map_err(InboxError::database)?;
+        Ok(InboxTransaction::begin(conn, begin, commit).await)
     }
 
     /// A beginning statement that failed: the raising claim's duplicate (its transaction ended
