@@ -629,3 +629,46 @@ async fn codec_example() {
     assert_eq!(path, "/gcp-events/events/order-paid/order%2F42/");
     assert_eq!(query, "tenant=acme");
 }
+
+/// On Cloud Run (`K_SERVICE` set) without `HOST`, a receiver listens on every interface, as
+/// Cloud Run's front end needs; it answers there.
+async fn check_receiver_listens_everywhere_on_cloud_run(bin: &str) {
+    use tokio::io::AsyncBufReadExt;
+
+    let mut child = receiver_command(bin)
+        .env_remove("HOST")
+        .env("K_SERVICE", "orders")
+        .env("PORT", "0")
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let announced = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(rest) = line.split("listening on http://").nth(1) {
+                return rest
+                    .split('/')
+                    .next()
+                    .unwrap()
+                    .parse::<SocketAddr>()
+                    .unwrap();
+            }
+        }
+        panic!("the receiver exited without announcing its address");
+    })
+    .await
+    .expect("announced within 20 s");
+    assert!(announced.ip().is_unspecified(), "{announced}");
+    let loopback = SocketAddr::from(([127, 0, 0, 1], announced.port()));
+    let answer = post(loopback, "/gcp-events/events/k/r", r#"{"x": 1}"#).await;
+    assert_eq!(answer.0, 201);
+}
+
+per_receiver!(check_receiver_listens_everywhere_on_cloud_run:
+    axum_receiver_listens_everywhere_on_cloud_run => "CARGO_BIN_EXE_axum-receiver",
+    warp_receiver_listens_everywhere_on_cloud_run => "CARGO_BIN_EXE_warp-receiver",
+    poem_receiver_listens_everywhere_on_cloud_run => "CARGO_BIN_EXE_poem-receiver",
+);

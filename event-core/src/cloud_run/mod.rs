@@ -99,11 +99,24 @@ pub enum ListenAddrError {
     Host(String),
 }
 
-/// The address to listen on: `HOST` (default `127.0.0.1`; `0.0.0.0` on Cloud Run) and `PORT`
-/// (set by Cloud Run; default `8080`; `0` picks a free port).
+/// The address to listen on: `HOST`, and `PORT` (set by Cloud Run; default `8080`; `0` picks
+/// a free port). Without `HOST`: `0.0.0.0` on Cloud Run (`K_SERVICE` set, as Cloud Run sets it
+/// in every container: its front end reaches the container from outside, so a loopback address
+/// would be unreachable), `127.0.0.1` anywhere else (a service on a laptop is not exposed to the
+/// network by default).
 pub fn listen_addr() -> Result<SocketAddr, ListenAddrError> {
-    let host = std::env::var("HOST").unwrap_or_else(|_| "127.0.0.1".to_owned());
-    let port = std::env::var("PORT").unwrap_or_else(|_| "8080".to_owned());
+    listen_addr_from(|name| std::env::var(name).ok())
+}
+
+/// [`listen_addr`] reading its variables through `var`.
+fn listen_addr_from(var: impl Fn(&str) -> Option<String>) -> Result<SocketAddr, ListenAddrError> {
+    let default_host = if var("K_SERVICE").is_some() {
+        "0.0.0.0"
+    } else {
+        "127.0.0.1"
+    };
+    let host = var("HOST").unwrap_or_else(|| default_host.to_owned());
+    let port = var("PORT").unwrap_or_else(|| "8080".to_owned());
     let port: u16 = port.parse().map_err(|_| ListenAddrError::Port(port))?;
     let ip: std::net::IpAddr = host.parse().map_err(|_| ListenAddrError::Host(host))?;
     Ok(SocketAddr::new(ip, port))
@@ -134,4 +147,34 @@ pub async fn shutdown_signal() {
     })
     .await;
     tracing::info!("shutdown signal received: finishing in-flight requests");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn addr(vars: &[(&str, &str)]) -> Result<SocketAddr, ListenAddrError> {
+        listen_addr_from(|name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
+        })
+    }
+
+    #[test]
+    fn loopback_locally_every_interface_on_cloud_run_host_wins() {
+        assert_eq!(addr(&[]).unwrap().to_string(), "127.0.0.1:8080");
+        let cloud_run = [("K_SERVICE", "orders"), ("PORT", "8081")];
+        assert_eq!(addr(&cloud_run).unwrap().to_string(), "0.0.0.0:8081");
+        let chosen = [("K_SERVICE", "orders"), ("HOST", "127.0.0.1")];
+        assert_eq!(addr(&chosen).unwrap().to_string(), "127.0.0.1:8080");
+        assert_eq!(
+            addr(&[("HOST", "localhost")]),
+            Err(ListenAddrError::Host("localhost".to_owned()))
+        );
+        assert_eq!(
+            addr(&[("PORT", "http")]),
+            Err(ListenAddrError::Port("http".to_owned()))
+        );
+    }
 }
