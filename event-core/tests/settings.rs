@@ -313,3 +313,56 @@ async fn the_inbox_connects_and_makes_its_table() {
     assert!(matches!(claim, gcp_events_core::inbox::Claim::Fresh(_)));
     assert!(Settings::default().inbox().await.unwrap().is_none());
 }
+
+#[test]
+fn on_cloud_run_no_authentication_must_be_said_on_purpose() {
+    // A service deployed without its variables: refused, saying what to set.
+    let message = error(&[("K_SERVICE", "orders")]);
+    assert!(
+        message.contains("GCP_EVENTS_AUDIENCE")
+            && message.contains("GCP_EVENTS_ALLOW_UNAUTHENTICATED=true"),
+        "{message}"
+    );
+    // Said on purpose: the builder is then open without the application's own call.
+    let open = [
+        ("K_SERVICE", "orders"),
+        ("GCP_EVENTS_ALLOW_UNAUTHENTICATED", "true"),
+    ];
+    let settings = Settings::from_vars(open).unwrap();
+    assert!(settings.allow_unauthenticated && !settings.authenticates());
+    // Off Cloud Run nothing is refused (the application decides, as before).
+    assert!(
+        !Settings::from_vars([("HOME", "/root")])
+            .unwrap()
+            .allow_unauthenticated
+    );
+    // Both at once is a contradiction, and a value that is not a yes or a no is named.
+    let both = [
+        ("GCP_EVENTS_ALLOW_UNAUTHENTICATED", "true"),
+        ("GCP_EVENTS_AUDIENCE", "https://svc"),
+        (
+            "GCP_EVENTS_ALLOWED_EMAILS",
+            "push@p.iam.gserviceaccount.com",
+        ),
+    ];
+    assert!(error(&both).contains("choose one"), "{}", error(&both));
+    let maybe = error(&[("GCP_EVENTS_ALLOW_UNAUTHENTICATED", "maybe")]);
+    assert!(
+        maybe.starts_with("GCP_EVENTS_ALLOW_UNAUTHENTICATED=\"maybe\""),
+        "{maybe}"
+    );
+}
+
+#[tokio::test]
+async fn allowed_unauthenticated_settings_build_an_open_service() {
+    let settings = Settings::from_vars([
+        ("K_SERVICE", "orders"),
+        ("GCP_EVENTS_ALLOW_UNAUTHENTICATED", "1"),
+    ])
+    .unwrap();
+    let builder = EventService::builder().handler(Recorder::new());
+    let service = settings.apply(builder).await.unwrap().build().unwrap();
+    let request =
+        gcp_events_core::testing::requests::TestPush::data("x").wrapped("/gcp-events/events/k/r");
+    assert_eq!(service.handle(request).await.status(), 201);
+}

@@ -257,6 +257,9 @@ pub async fn service(settings: &Settings) -> Result<EventService, Box<dyn std::e
     }
     let builder = builder.kind_handler("fail", AlwaysFail);
     let mut builder = settings.apply(builder).await?;
+    // Off Cloud Run, a receiver without authentication settings runs open (its first use is a
+    // local try); on Cloud Run, `Settings` has already refused that unless
+    // GCP_EVENTS_ALLOW_UNAUTHENTICATED=true said so.
     if !settings.authenticates() {
         builder = builder.allow_unauthenticated();
     }

@@ -630,14 +630,27 @@ async fn codec_example() {
     assert_eq!(query, "tenant=acme");
 }
 
-/// On Cloud Run (`K_SERVICE` set) without `HOST`, a receiver listens on every interface, as
-/// Cloud Run's front end needs; it answers there.
+/// On Cloud Run (`K_SERVICE` set) a receiver refuses to start without authentication unless
+/// told `GCP_EVENTS_ALLOW_UNAUTHENTICATED=true`; without `HOST` it listens on every interface,
+/// as Cloud Run's front end needs, and answers there.
 async fn check_receiver_listens_everywhere_on_cloud_run(bin: &str) {
     use tokio::io::AsyncBufReadExt;
+
+    // Without authentication and without saying so, it refuses to start, saying what to set.
+    let refused = receiver_command(bin)
+        .env("K_SERVICE", "orders")
+        .env("PORT", "0")
+        .output()
+        .await
+        .unwrap();
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("GCP_EVENTS_ALLOW_UNAUTHENTICATED"), "{said}");
 
     let mut child = receiver_command(bin)
         .env_remove("HOST")
         .env("K_SERVICE", "orders")
+        .env("GCP_EVENTS_ALLOW_UNAUTHENTICATED", "true")
         .env("PORT", "0")
         .env("RUST_LOG", "info")
         .stdout(std::process::Stdio::null())

@@ -15,6 +15,15 @@ pub enum SettingsError {
     /// One of `GCP_EVENTS_AUDIENCE` and `GCP_EVENTS_ALLOWED_EMAILS` without the other.
     #[error("set both GCP_EVENTS_AUDIENCE and GCP_EVENTS_ALLOWED_EMAILS to verify push tokens (or neither)")]
     HalfOidc,
+    /// On Cloud Run (`K_SERVICE` set) with no authentication setting and no
+    /// `GCP_EVENTS_ALLOW_UNAUTHENTICATED=true`: a service deployed without its variables.
+    #[error("no authentication is set on Cloud Run: set GCP_EVENTS_AUDIENCE and GCP_EVENTS_ALLOWED_EMAILS (OIDC) or GCP_EVENTS_URL_KEY, or GCP_EVENTS_ALLOW_UNAUTHENTICATED=true to accept anyone")]
+    NoAuthOnCloudRun,
+    /// `GCP_EVENTS_ALLOW_UNAUTHENTICATED=true` together with authentication settings.
+    #[error(
+        "GCP_EVENTS_ALLOW_UNAUTHENTICATED=true contradicts the authentication settings: choose one"
+    )]
+    AuthAndNoAuth,
     /// An OIDC-only setting without OIDC.
     #[error("{0} is an OIDC setting: set GCP_EVENTS_AUDIENCE and GCP_EVENTS_ALLOWED_EMAILS too")]
     OidcOnly(&'static str),
@@ -26,9 +35,15 @@ pub enum SettingsError {
         /// What it held.
         value: String,
     },
-    /// `GCP_EVENTS_TRUST_CLOUD_RUN_IAM` that is not a yes or a no.
-    #[error("GCP_EVENTS_TRUST_CLOUD_RUN_IAM={0:?}: use `true` or `false`")]
-    NotABoolean(String),
+    /// A yes-or-no setting (`GCP_EVENTS_TRUST_CLOUD_RUN_IAM`,
+    /// `GCP_EVENTS_ALLOW_UNAUTHENTICATED`) that is neither.
+    #[error("{name}={value:?}: use `true` or `false`")]
+    NotABoolean {
+        /// The variable.
+        name: &'static str,
+        /// What it held.
+        value: String,
+    },
     /// `GCP_EVENTS_URL_KEY` is not a usable key.
     #[error("GCP_EVENTS_URL_KEY: {0}")]
     UrlKey(SignedUrlError),

@@ -9,6 +9,7 @@
 //! | `GCP_EVENTS_TRUST_CLOUD_RUN_IAM` | OIDC: `true` behind Cloud Run IAM, which strips the signature |
 //! | `GCP_EVENTS_TASKS_EMAILS` | OIDC: the e-mails Cloud Tasks calls with, comma-separated: only their requests are Cloud Tasks deliveries |
 //! | `GCP_EVENTS_SCHEDULER_EMAILS` | OIDC: the e-mails Cloud Scheduler calls with, comma-separated |
+//! | `GCP_EVENTS_ALLOW_UNAUTHENTICATED` | `true`: no authentication, said on purpose (on Cloud Run, where `K_SERVICE` is set, settings without authentication are refused unless this says so) |
 //! | `GCP_EVENTS_URL_KEY` | signed event URLs: the HMAC key, base64, at least 32 bytes |
 //! | `GCP_EVENTS_ATTRIBUTE_HEADERS` | unwrapped push: headers read as attributes, comma-separated; `*` for all but transport and credential headers; none by default |
 //! | `GCP_EVENTS_HANDLER_TIMEOUT_MS` | handler deadline in milliseconds: past it `504`, the handlers cancelled |
@@ -74,6 +75,7 @@ pub const KNOWN_SETTINGS: &[&str] = &[
     "GCP_EVENTS_TASKS_EMAILS",
     "GCP_EVENTS_SCHEDULER_EMAILS",
     "GCP_EVENTS_URL_KEY",
+    "GCP_EVENTS_ALLOW_UNAUTHENTICATED",
     "GCP_EVENTS_ATTRIBUTE_HEADERS",
     "GCP_EVENTS_HANDLER_TIMEOUT_MS",
     "GCP_EVENTS_MAX_IN_FLIGHT",
@@ -148,6 +150,8 @@ pub struct Settings {
     pub metrics: Option<MetricsSetting>,
     /// The log format (`GCP_EVENTS_LOG_FORMAT`).
     pub log_format: LogFormat,
+    /// `GCP_EVENTS_ALLOW_UNAUTHENTICATED`: no authentication, on purpose.
+    pub allow_unauthenticated: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -170,6 +174,7 @@ impl std::fmt::Debug for Settings {
             )
             .field("metrics", &self.metrics)
             .field("log_format", &self.log_format)
+            .field("allow_unauthenticated", &self.allow_unauthenticated)
             .finish()
     }
 }
@@ -189,8 +194,10 @@ impl Settings {
         V: AsRef<str>,
     {
         let mut found = std::collections::BTreeMap::new();
+        let mut on_cloud_run = false;
         for (name, value) in vars {
             let name = name.as_ref();
+            on_cloud_run |= name == "K_SERVICE";
             if !name.starts_with("GCP_EVENTS_") {
                 continue;
             }
@@ -224,7 +231,10 @@ impl Settings {
             audiences: list("GCP_EVENTS_AUDIENCE"),
             allowed_emails: list("GCP_EVENTS_ALLOWED_EMAILS"),
             jwks_url: var("GCP_EVENTS_JWKS_URL").map(str::to_owned),
-            trust_cloud_run_iam: flag(var("GCP_EVENTS_TRUST_CLOUD_RUN_IAM"))?,
+            trust_cloud_run_iam: flag(
+                "GCP_EVENTS_TRUST_CLOUD_RUN_IAM",
+                var("GCP_EVENTS_TRUST_CLOUD_RUN_IAM"),
+            )?,
             tasks_emails: list("GCP_EVENTS_TASKS_EMAILS"),
             scheduler_emails: list("GCP_EVENTS_SCHEDULER_EMAILS"),
             url_key: var("GCP_EVENTS_URL_KEY")
@@ -247,12 +257,23 @@ impl Settings {
                 Some("prometheus") => Some(MetricsSetting::Prometheus),
                 Some(other) => return Err(SettingsError::Metrics(other.to_owned())),
             },
+            allow_unauthenticated: flag(
+                "GCP_EVENTS_ALLOW_UNAUTHENTICATED",
+                var("GCP_EVENTS_ALLOW_UNAUTHENTICATED"),
+            )?,
             log_format: match var("GCP_EVENTS_LOG_FORMAT") {
                 None | Some("text") => LogFormat::Text,
                 Some("json") => LogFormat::Json,
                 Some(other) => return Err(SettingsError::LogFormat(other.to_owned())),
             },
         };
+        if settings.allow_unauthenticated && settings.authenticates() {
+            return Err(SettingsError::AuthAndNoAuth);
+        }
+        // A service deployed without its variables must not come up open to the internet.
+        if on_cloud_run && !settings.authenticates() && !settings.allow_unauthenticated {
+            return Err(SettingsError::NoAuthOnCloudRun);
+        }
         if settings.audiences.is_empty() != settings.allowed_emails.is_empty() {
             return Err(SettingsError::HalfOidc);
         }
@@ -331,6 +352,9 @@ impl Settings {
         }
         if let Some(key) = &self.url_key {
             builder = builder.signed_urls(key.clone());
+        }
+        if self.allow_unauthenticated {
+            builder = builder.allow_unauthenticated();
         }
         if let Some(timeout) = self.handler_timeout {
             builder = builder.handler_timeout(timeout);

@@ -3,11 +3,14 @@
 use super::{IdempotencySetting, SettingsError};
 use crate::auth::OidcConfig;
 
-pub(super) fn flag(value: Option<&str>) -> Result<bool, SettingsError> {
+pub(super) fn flag(name: &'static str, value: Option<&str>) -> Result<bool, SettingsError> {
     match value {
         None | Some("0" | "false" | "FALSE" | "no") => Ok(false),
         Some("1" | "true" | "TRUE" | "yes") => Ok(true),
-        Some(other) => Err(SettingsError::NotABoolean(other.to_owned())),
+        Some(other) => Err(SettingsError::NotABoolean {
+            name,
+            value: other.to_owned(),
+        }),
     }
 }
 
