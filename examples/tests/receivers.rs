@@ -634,8 +634,6 @@ async fn codec_example() {
 /// told `GCP_EVENTS_ALLOW_UNAUTHENTICATED=true`; without `HOST` it listens on every interface,
 /// as Cloud Run's front end needs, and answers there.
 async fn check_receiver_listens_everywhere_on_cloud_run(bin: &str) {
-    use tokio::io::AsyncBufReadExt;
-
     // Without authentication and without saying so, it refuses to start, saying what to set.
     let refused = receiver_command(bin)
         .env("K_SERVICE", "orders")
@@ -647,33 +645,15 @@ async fn check_receiver_listens_everywhere_on_cloud_run(bin: &str) {
     let said = String::from_utf8_lossy(&refused.stderr);
     assert!(said.contains("GCP_EVENTS_ALLOW_UNAUTHENTICATED"), "{said}");
 
-    let mut child = receiver_command(bin)
+    let mut command = receiver_command(bin);
+    command
         .env_remove("HOST")
         .env("K_SERVICE", "orders")
         .env("GCP_EVENTS_ALLOW_UNAUTHENTICATED", "true")
         .env("PORT", "0")
-        .env("RUST_LOG", "info")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
-    let announced = tokio::time::timeout(Duration::from_secs(20), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some(rest) = line.split("listening on http://").nth(1) {
-                return rest
-                    .split('/')
-                    .next()
-                    .unwrap()
-                    .parse::<SocketAddr>()
-                    .unwrap();
-            }
-        }
-        panic!("the receiver exited without announcing its address");
-    })
-    .await
-    .expect("announced within 20 s");
+        .env("RUST_LOG", "info");
+    let receiver = common::spawn(command).await;
+    let announced = receiver.addr;
     assert!(announced.ip().is_unspecified(), "{announced}");
     let loopback = SocketAddr::from(([127, 0, 0, 1], announced.port()));
     let answer = post(loopback, "/gcp-events/events/k/r", r#"{"x": 1}"#).await;

@@ -46,9 +46,14 @@ pub(crate) async fn start_with(bin: &str, env: &[(&str, &str)]) -> Receiver {
     let mut command = receiver_command(bin);
     // `env` may set its own RUST_LOG.
     command.env("RUST_LOG", "info").envs(env.iter().copied());
+    command.env("PORT", "0").env("HOST", "127.0.0.1");
+    spawn(command).await
+}
+
+/// Starts `command` (its environment set by the caller) and waits until it announces its
+/// address.
+pub(crate) async fn spawn(mut command: Command) -> Receiver {
     let mut child = command
-        .env("PORT", "0")
-        .env("HOST", "127.0.0.1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)

@@ -152,25 +152,18 @@ where
         .inbox(db.inbox.clone())
         .transactional_handler(effects.clone());
     let addr = serve(&start, builder).await;
-    let send_parts = |headers: Vec<(String, String)>, body: bytes::Bytes| async move {
-        let headers: Vec<(&str, &str)> = headers
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
-        let raw = crate::testing::client::raw_request("POST", &path("k", "r"), &headers, &body);
-        send(addr, &raw).await
-    };
+    let target = path("k", "r");
     let task = TestTask::new("emails", "welcome-1").body("x");
-    send_parts(task.headers(), task.body_bytes())
+    super::tasks::send_task(addr, &target, &task)
         .await
         .assert_json(201, json!({}));
     let retry = task.clone().retried_after(500);
-    send_parts(retry.headers(), retry.body_bytes())
+    super::tasks::send_task(addr, &target, &retry)
         .await
         .assert_json(200, json!({}));
     assert_eq!(db.rows("welcome-1").await, 1);
     tokio::time::sleep(window + Duration::from_millis(200)).await;
-    send_parts(task.headers(), task.body_bytes())
+    super::tasks::send_task(addr, &target, &task)
         .await
         .assert_json(201, json!({}));
     assert_eq!(db.rows("welcome-1").await, 2, "a reused name runs again");
@@ -178,7 +171,7 @@ where
     let at = chrono::DateTime::from_timestamp(1_796_000_000, 0).unwrap_or_default();
     let run = TestSchedulerRun::new("nightly", at);
     for status in [201, 200] {
-        send_parts(run.headers(), run.body_bytes())
+        super::tasks::send_run(addr, &target, &run)
             .await
             .assert_json(status, json!({}));
     }

@@ -29,11 +29,15 @@ async fn send_parts(
     send(addr, &raw_request("POST", target, &headers, body)).await
 }
 
-async fn send_task(addr: SocketAddr, target: &str, task: &TestTask) -> HttpResponse {
+pub(super) async fn send_task(addr: SocketAddr, target: &str, task: &TestTask) -> HttpResponse {
     send_parts(addr, target, task.headers(), &task.body_bytes()).await
 }
 
-async fn send_run(addr: SocketAddr, target: &str, run: &TestSchedulerRun) -> HttpResponse {
+pub(super) async fn send_run(
+    addr: SocketAddr,
+    target: &str,
+    run: &TestSchedulerRun,
+) -> HttpResponse {
     send_parts(addr, target, run.headers(), &run.body_bytes()).await
 }
 
